@@ -1,0 +1,3 @@
+module github.com/wido-dev/wido
+
+go 1.26.0

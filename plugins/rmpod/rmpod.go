@@ -1,0 +1,146 @@
+// Package rmpod is the rmPod actuator: removes one Running pod of the target.
+// Its action is rmPod{name: POD}.
+//
+// Where it differs from IDO's rmPod: pods are visited in name order (IDO
+// iterates a map, so its candidate order changes from run to run), and
+// MinPods must be at least 1.
+package rmpod
+
+import (
+	"errors"
+
+	"github.com/wido-dev/wido/abi/actuator"
+	"github.com/wido-dev/wido/plugins/internal/scaling"
+)
+
+// Name is the actuator's name and the name of its action.
+const Name = scaling.RmPodName
+
+// Version of this actuator's logic.
+const Version = "0.1.0"
+
+// NameProperty is the string property of an rmPod action: the pod to remove.
+const NameProperty = "name"
+
+// DefaultMinPods is MinPods when not configured (IDO's default).
+const DefaultMinPods = 1
+
+// Config configures the actuator.
+type Config struct {
+	// MinPods is the fewest pods a removal may leave. Default 1.
+	MinPods int `json:"min_pods"`
+}
+
+// DefaultConfig returns the configuration used when none is given.
+func DefaultConfig() Config {
+	return Config{MinPods: DefaultMinPods}
+}
+
+// Actuator is the rmPod logic. It is immutable and goroutine-safe.
+type Actuator struct {
+	cfg Config
+}
+
+var _ actuator.Interface = (*Actuator)(nil)
+
+// New returns the actuator.
+//
+// # Errors
+//
+// MinPods below 1.
+func New(cfg Config) (*Actuator, error) {
+	if cfg.MinPods < 1 {
+		return nil, errors.New("rmPod: min_pods must be at least 1, got " + scaling.Itoa(int64(cfg.MinPods)))
+	}
+	return &Actuator{cfg: cfg}, nil
+}
+
+// Info implements actuator.Interface.
+func (a *Actuator) Info() actuator.Info {
+	return actuator.Info{Name: Name, Group: scaling.GroupName, Version: Version}
+}
+
+// NextState proposes, for each Running pod, the state without it: latency
+// objectives re-predicted with their scaling model for one pod less,
+// availability objectives recomputed. A candidate must keep at least MinPods
+// pods. Its utility is the new availability times the intent's priority (1
+// times the priority without an availability objective).
+//
+// It proposes nothing when the intent has no throughput objective or its
+// value is unknown, or a latency objective has no usable model: removing
+// capacity on a guess is what wido never does.
+func (a *Actuator) NextState(req *actuator.NextStateRequest) (*actuator.NextStateResponse, error) {
+	state, goal, profiles := &req.State, &req.Goal, req.Profiles
+	resp := &actuator.NextStateResponse{}
+	if len(state.Pods)-1 < a.cfg.MinPods {
+		return resp, nil
+	}
+	throughputs := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Throughput)
+	if len(throughputs) == 0 {
+		return resp, nil
+	}
+	throughput := state.Intent.Objectives[throughputs[0]]
+	if !actuator.Known(throughput) {
+		return resp, nil
+	}
+	latencies := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Latency)
+	availabilities := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Availability)
+	models := make([]scaling.OutModel, len(latencies))
+	for i, k := range latencies {
+		m, err := scaling.ParseOutModel(req.Models[k])
+		if err != nil {
+			return resp, nil
+		}
+		models[i] = m
+	}
+
+	var buf [64]string
+	for _, name := range actuator.SortedKeys(buf[:0], state.Pods) {
+		if state.Pods[name].State != "Running" || scaling.IsDummy(name) {
+			continue
+		}
+		next := state.DeepCopy()
+		delete(next.Pods, name)
+		utility := 1.0
+		for i, k := range latencies {
+			next.Intent.Objectives[k] = models[i].PredictLatency(throughput, len(next.Pods))
+		}
+		for _, k := range availabilities {
+			next.Intent.Objectives[k] = scaling.Availability(next.Pods)
+			utility = next.Intent.Objectives[k]
+		}
+		resp.States = append(resp.States, next)
+		resp.Utilities = append(resp.Utilities, utility*goal.Intent.Priority)
+		resp.Actions = append(resp.Actions, actuator.Action{
+			Name:       Name,
+			Properties: actuator.Properties{Str: map[string]string{NameProperty: name}},
+		})
+	}
+	return resp, nil
+}
+
+// Perform evicts every pod that the plan's rmPod actions name. (The replica
+// count is lowered by scaleOut's Perform, as in IDO.)
+//
+// # Errors
+//
+// An rmPod action without a pod name.
+func (a *Actuator) Perform(req *actuator.PerformRequest) (*actuator.PerformResponse, error) {
+	resp := &actuator.PerformResponse{}
+	for _, action := range req.Plan {
+		if action.Name != Name {
+			continue
+		}
+		pod := action.Properties.Str[NameProperty]
+		if pod == "" {
+			return nil, errors.New("rmPod: action needs a string property name")
+		}
+		resp.Operations = append(resp.Operations, actuator.Operation{Kind: actuator.EvictPod, Pod: pod})
+	}
+	return resp, nil
+}
+
+// Effect has nothing to learn: rmPod uses scaleOut's model.
+func (a *Actuator) Effect(*actuator.EffectRequest) (*actuator.EffectResponse, error) {
+	return &actuator.EffectResponse{}, nil
+}

@@ -1,0 +1,190 @@
+// Package scaleout is the scaleOut actuator: horizontal scale-out guided by
+// IDO's scaling model. Its action is scaleOut{factor: N}, N pods more.
+//
+// Where it differs from IDO's scaleOut, and why:
+//   - It adds pods up to MaxPods exactly; IDO's loop can reach MaxPods+1.
+//   - It stops at the model's replica range and keeps the candidates found
+//     below it; IDO discards every candidate once the range is passed.
+//   - An objective meets its goal with the intent's tolerance applied.
+//   - It has no proactive mode (IDO's exploratory scale-out when no model
+//     fits); without a model it proposes nothing.
+package scaleout
+
+import (
+	"errors"
+
+	"github.com/wido-dev/wido/abi/actuator"
+	"github.com/wido-dev/wido/plugins/internal/scaling"
+)
+
+// Name is the actuator's name and the name of its action.
+const Name = scaling.ScaleOutName
+
+// Version of this actuator's logic.
+const Version = "0.1.0"
+
+// FactorProperty is the integer property of a scaleOut action: pods to add.
+const FactorProperty = "factor"
+
+// DefaultMaxPods is MaxPods when not configured (IDO's default).
+const DefaultMaxPods = 128
+
+// Config configures the actuator.
+type Config struct {
+	// MaxPods is the most pods a plan may scale to. Default 128.
+	MaxPods int `json:"max_pods"`
+}
+
+// DefaultConfig returns the configuration used when none is given.
+func DefaultConfig() Config {
+	return Config{MaxPods: DefaultMaxPods}
+}
+
+// Actuator is the scaleOut logic. It is immutable and goroutine-safe.
+type Actuator struct {
+	cfg Config
+}
+
+var _ actuator.Interface = (*Actuator)(nil)
+
+// New returns the actuator.
+//
+// # Errors
+//
+// MaxPods outside 1..100000.
+func New(cfg Config) (*Actuator, error) {
+	if cfg.MaxPods < 1 || cfg.MaxPods > 100000 {
+		return nil, errors.New("scaleOut: max_pods must be between 1 and 100000, got " + scaling.Itoa(int64(cfg.MaxPods)))
+	}
+	return &Actuator{cfg: cfg}, nil
+}
+
+// Info implements actuator.Interface.
+func (a *Actuator) Info() actuator.Info {
+	return actuator.Info{Name: Name, Group: scaling.GroupName, Version: Version}
+}
+
+// NextState proposes the states with one, two, … more pods, each with its
+// latency predicted by the objective's scaling model and its availability
+// recomputed (a new pod carries the mean availability of the others). A
+// state is a candidate when at least one of its objectives meets the goal;
+// its utility is 0.9 + (n/MaxPods)·(1/priority) for n pods. It stops at the
+// first state that meets the whole goal, at MaxPods and at the smallest
+// replica range of the models.
+//
+// It proposes nothing when the state already meets the goal, when the intent
+// has no throughput objective or its value is unknown, or when a latency
+// objective has no usable model.
+func (a *Actuator) NextState(req *actuator.NextStateRequest) (*actuator.NextStateResponse, error) {
+	state, goal, profiles := &req.State, &req.Goal, req.Profiles
+	resp := &actuator.NextStateResponse{}
+	if state.IsBetter(goal, profiles) {
+		return resp, nil
+	}
+	throughputs := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Throughput)
+	if len(throughputs) == 0 {
+		return resp, nil
+	}
+	throughput := state.Intent.Objectives[throughputs[0]]
+	if !actuator.Known(throughput) {
+		return resp, nil
+	}
+	latencies := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Latency)
+	availabilities := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Availability)
+	models := make([]scaling.OutModel, len(latencies))
+	limit := a.cfg.MaxPods
+	for i, k := range latencies {
+		m, err := scaling.ParseOutModel(req.Models[k])
+		if err != nil {
+			return resp, nil
+		}
+		models[i] = m
+		limit = min(limit, m.MaxReplicas())
+	}
+
+	current := len(state.Pods)
+	last := state
+	for n := current + 1; n <= limit; n++ {
+		next := last.DeepCopy()
+		if next.Pods == nil {
+			next.Pods = map[string]actuator.PodState{}
+		}
+		mean := scaling.MeanAvailability(last.Pods)
+		next.Pods[scaling.DummyName(next.Pods, n)] = actuator.PodState{Availability: mean}
+		if next.Intent.Objectives == nil {
+			next.Intent.Objectives = map[string]float64{}
+		}
+		found := false
+		for i, k := range latencies {
+			next.Intent.Objectives[k] = models[i].PredictLatency(throughput, len(next.Pods))
+			found = found || meets(&next, goal, profiles, k)
+		}
+		for _, k := range availabilities {
+			next.Intent.Objectives[k] = scaling.Availability(next.Pods)
+			found = found || meets(&next, goal, profiles, k)
+		}
+		if found {
+			resp.States = append(resp.States, next)
+			resp.Utilities = append(resp.Utilities, 0.9+float64(n)/float64(a.cfg.MaxPods)*(1/goal.Intent.Priority))
+			resp.Actions = append(resp.Actions, actuator.Action{
+				Name:       Name,
+				Properties: actuator.Properties{Int: map[string]int64{FactorProperty: int64(n - current)}},
+			})
+		}
+		if next.IsBetter(goal, profiles) {
+			break
+		}
+		last = &next
+	}
+	return resp, nil
+}
+
+func meets(s, goal *actuator.State, profiles map[string]actuator.Profile, k string) bool {
+	target, ok := goal.Intent.Objectives[k]
+	if !ok {
+		return false
+	}
+	return actuator.Meets(profiles[k], s.Intent.Objectives[k], target, goal.Intent.Tolerances[k])
+}
+
+// Perform turns the plan's horizontal scaling into one Scale operation: the
+// current pod count plus every scaleOut factor, minus one for every rmPod
+// (as IDO's scaleOut does, so that an evicted pod is not replaced). A plan
+// without either action needs no operation.
+//
+// # Errors
+//
+// A scaleOut action without a positive factor, or a plan that would leave
+// fewer than one replica.
+func (a *Actuator) Perform(req *actuator.PerformRequest) (*actuator.PerformResponse, error) {
+	delta, touched := int64(0), false
+	for _, action := range req.Plan {
+		switch action.Name {
+		case Name:
+			factor, ok := action.Properties.Int[FactorProperty]
+			if !ok || factor < 1 {
+				return nil, errors.New("scaleOut: action needs a positive integer property factor")
+			}
+			delta += factor
+			touched = true
+		case scaling.RmPodName:
+			delta--
+			touched = true
+		}
+	}
+	if !touched {
+		return &actuator.PerformResponse{}, nil
+	}
+	replicas := int64(len(req.State.Pods)) + delta
+	if replicas < 1 {
+		return nil, errors.New("scaleOut: plan would leave " + scaling.Itoa(replicas) + " replicas")
+	}
+	return &actuator.PerformResponse{Operations: []actuator.Operation{{Kind: actuator.Scale, Replicas: replicas}}}, nil
+}
+
+// Effect returns no new model: fitting the scaling model from observations
+// arrives with wido's learning loop, until then models come from outside
+// (IDO's analytics or a scenario file).
+func (a *Actuator) Effect(*actuator.EffectRequest) (*actuator.EffectResponse, error) {
+	return &actuator.EffectResponse{}, nil
+}

@@ -208,7 +208,7 @@ func (s *search) expand(u int32) {
 			s.expl.CandidatesConsidered++
 			if len(s.expl.Candidates) < s.cfg.explainedCandidates {
 				s.expl.Candidates = append(s.expl.Candidates, Candidate{
-					From: int(u), To: s.number(v), Actuator: a.Name(), Action: e.action,
+					From: s.number(u), To: s.number(v), Actuator: a.Name(), Action: e.action,
 					Utility: e.utility, MeetsGoal: s.nodes[v].better,
 				})
 			}

@@ -66,23 +66,25 @@ func (a *Actuator) Info() actuator.Info {
 // pods. Its utility is the new availability times the intent's priority (1
 // times the priority without an availability objective).
 //
-// It proposes nothing when the intent has no throughput objective or its
-// value is unknown, or a latency objective has no usable model: removing
-// capacity on a guess is what wido never does.
+// It proposes nothing when an objective of the goal is unknown in the state,
+// when the intent has no throughput objective, or when a latency objective
+// has no usable model: removing capacity on a guess is what wido never does.
 func (a *Actuator) NextState(req *actuator.NextStateRequest) (*actuator.NextStateResponse, error) {
 	state, goal, profiles := &req.State, &req.Goal, req.Profiles
 	resp := &actuator.NextStateResponse{}
 	if len(state.Pods)-1 < a.cfg.MinPods {
 		return resp, nil
 	}
+	for k := range goal.Intent.Objectives {
+		if v, ok := state.Intent.Objectives[k]; !ok || !actuator.Known(v) {
+			return resp, nil
+		}
+	}
 	throughputs := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Throughput)
 	if len(throughputs) == 0 {
 		return resp, nil
 	}
 	throughput := state.Intent.Objectives[throughputs[0]]
-	if !actuator.Known(throughput) {
-		return resp, nil
-	}
 	latencies := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Latency)
 	availabilities := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Availability)
 	models := make([]scaling.OutModel, len(latencies))

@@ -29,6 +29,11 @@ const FactorProperty = "factor"
 // DefaultMaxPods is MaxPods when not configured (IDO's default).
 const DefaultMaxPods = 128
 
+// LimitMaxPods is the largest MaxPods accepted. A NextState call costs
+// O(MaxPods²) (each candidate is a state with its pods), so the bound keeps a
+// call well inside the planner's time budget.
+const LimitMaxPods = 1000
+
 // Config configures the actuator.
 type Config struct {
 	// MaxPods is the most pods a plan may scale to. Default 128.
@@ -51,10 +56,10 @@ var _ actuator.Interface = (*Actuator)(nil)
 //
 // # Errors
 //
-// MaxPods outside 1..100000.
+// MaxPods outside 1..LimitMaxPods.
 func New(cfg Config) (*Actuator, error) {
-	if cfg.MaxPods < 1 || cfg.MaxPods > 100000 {
-		return nil, errors.New("scaleOut: max_pods must be between 1 and 100000, got " + scaling.Itoa(int64(cfg.MaxPods)))
+	if cfg.MaxPods < 1 || cfg.MaxPods > LimitMaxPods {
+		return nil, errors.New("scaleOut: max_pods must be between 1 and " + scaling.Itoa(LimitMaxPods) + ", got " + scaling.Itoa(int64(cfg.MaxPods)))
 	}
 	return &Actuator{cfg: cfg}, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/wido-dev/wido/planner"
 	"github.com/wido-dev/wido/plugins/rmpod"
+	"github.com/wido-dev/wido/plugins/scalecpu"
 	"github.com/wido-dev/wido/plugins/scaleout"
 )
 
@@ -74,5 +75,58 @@ func TestGoldenCase(t *testing.T) {
 			t.Fatalf("stopped = %s", plan.Explanation.Stopped)
 		}
 		t.Logf("maxStates %d: explored %d, created %d", maxStates, plan.Explanation.StatesExplored, plan.Explanation.StatesCreated)
+	}
+}
+
+func TestTooManyReplicasRemovesAPod(t *testing.T) {
+	// Five pods at 4800 rps: p99 is well under the goal. Four pods still
+	// meet it (26 ms), three would not (31 ms): remove exactly one pod.
+	prob := goldenProblem()
+	prob.Current.Intent.Objectives = map[string]float64{"p99": 0.02, "rps": 4800, "availability": 0.99999}
+	prob.Current.Pods = map[string]planner.PodState{}
+	for _, name := range []string{"pod_0", "pod_1", "pod_2", "pod_3", "pod_4"} {
+		prob.Current.Pods[name] = planner.PodState{Availability: 0.99, State: "Running"}
+	}
+	got := plan(t, planner.NewConfig(), prob, goldenActuators(t)...)
+	if len(got.Actions) != 1 || got.Actions[0].Name != "rmPod" || got.Actions[0].Properties.Str["name"] != "pod_0" {
+		t.Fatalf("plan = %+v, want [rmPod{name: pod_0}]", got.Actions)
+	}
+	if got.Explanation.Stopped != planner.GoalReached {
+		t.Fatalf("stopped = %s", got.Explanation.Stopped)
+	}
+}
+
+func TestJustEnoughReplicasIsAlreadySatisfied(t *testing.T) {
+	// Four pods meet the goal and three would not: nothing to do.
+	prob := goldenProblem()
+	prob.Current.Intent.Objectives = map[string]float64{"p99": 0.026, "rps": 4800, "availability": 0.99999}
+	prob.Current.Pods = map[string]planner.PodState{}
+	for _, name := range []string{"pod_0", "pod_1", "pod_2", "pod_3"} {
+		prob.Current.Pods[name] = planner.PodState{Availability: 0.99, State: "Running"}
+	}
+	got := plan(t, planner.NewConfig(), prob, goldenActuators(t)...)
+	if len(got.Actions) != 0 || got.Explanation.Stopped != planner.AlreadySatisfied {
+		t.Fatalf("plan = %+v (%s), want nothing, AlreadySatisfied", got.Actions, got.Explanation.Stopped)
+	}
+}
+
+func TestScaleCPUExampleThroughThePlanner(t *testing.T) {
+	cpu, err := scalecpu.New(scalecpu.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prob := &planner.Problem{
+		Current: planner.State{
+			Intent:    planner.Intent{Priority: 1, Objectives: map[string]float64{"p99": 250}},
+			Pods:      map[string]planner.PodState{"web-a": {Availability: 1, State: "Running"}},
+			Resources: map[string]int64{"app_cpu_requests": 500, "app_cpu_limits": 500},
+		},
+		Goal:     planner.State{Intent: planner.Intent{Priority: 1, Objectives: map[string]float64{"p99": 120}}},
+		Profiles: map[string]planner.Profile{"p99": {Type: "latency", Minimize: true}},
+		Models:   map[string]planner.Models{"scaleCPU": {"p99": {"popt": {400, 2, 30}}}},
+	}
+	got := plan(t, planner.NewConfig(), prob, planner.Native(cpu))
+	if len(got.Actions) != 1 || got.Actions[0].Name != "scaleCPU" || got.Actions[0].Properties.Int["value"] != 800 {
+		t.Fatalf("plan = %+v, want [scaleCPU{value: 800}]", got.Actions)
 	}
 }

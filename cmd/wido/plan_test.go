@@ -162,8 +162,12 @@ func FuzzPlanScenario(f *testing.F) {
 		if err != nil {
 			return
 		}
-		sc.Planner.MaxStates = min(sc.Planner.MaxStates, 500)
-		sc.Planner.Timeout.Duration = min(sc.Planner.Timeout.Duration, 100*time.Millisecond)
+		if sc.Planner.MaxStates == 0 || sc.Planner.MaxStates > 500 {
+			sc.Planner.MaxStates = 500
+		}
+		if sc.Planner.Timeout.Duration == 0 || sc.Planner.Timeout.Duration > 100*time.Millisecond {
+			sc.Planner.Timeout.Duration = 100 * time.Millisecond
+		}
 		plan, err := planDecoded(context.Background(), sc)
 		if err == nil && plan == nil {
 			t.Fatal("no plan and no error")

@@ -70,7 +70,7 @@ func (a *Actuator) Info() actuator.Info {
 // when the intent has no throughput objective, or when a latency objective
 // has no usable model: removing capacity on a guess is what wido never does.
 func (a *Actuator) NextState(req *actuator.NextStateRequest) (*actuator.NextStateResponse, error) {
-	state, goal, profiles := &req.State, &req.Goal, req.Profiles
+	state, goal := &req.State, &req.Goal
 	resp := &actuator.NextStateResponse{}
 	if len(state.Pods)-1 < a.cfg.MinPods {
 		return resp, nil
@@ -80,20 +80,9 @@ func (a *Actuator) NextState(req *actuator.NextStateRequest) (*actuator.NextStat
 			return resp, nil
 		}
 	}
-	throughputs := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Throughput)
-	if len(throughputs) == 0 {
+	in, ok := scaling.ReadInputs(req)
+	if !ok {
 		return resp, nil
-	}
-	throughput := state.Intent.Objectives[throughputs[0]]
-	latencies := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Latency)
-	availabilities := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Availability)
-	models := make([]scaling.OutModel, len(latencies))
-	for i, k := range latencies {
-		m, err := scaling.ParseOutModel(req.Models[k])
-		if err != nil {
-			return resp, nil
-		}
-		models[i] = m
 	}
 
 	var buf [64]string
@@ -104,10 +93,10 @@ func (a *Actuator) NextState(req *actuator.NextStateRequest) (*actuator.NextStat
 		next := state.DeepCopy()
 		delete(next.Pods, name)
 		utility := 1.0
-		for i, k := range latencies {
-			next.Intent.Objectives[k] = models[i].PredictLatency(throughput, len(next.Pods))
+		for i, k := range in.Latencies {
+			next.Intent.Objectives[k] = in.Models[i].PredictLatency(in.Throughput, len(next.Pods))
 		}
-		for _, k := range availabilities {
+		for _, k := range in.Availabilities {
 			next.Intent.Objectives[k] = scaling.Availability(next.Pods)
 			utility = next.Intent.Objectives[k]
 		}

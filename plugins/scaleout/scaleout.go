@@ -86,24 +86,12 @@ func (a *Actuator) NextState(req *actuator.NextStateRequest) (*actuator.NextStat
 	if state.IsBetter(goal, profiles) {
 		return resp, nil
 	}
-	throughputs := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Throughput)
-	if len(throughputs) == 0 {
+	in, ok := scaling.ReadInputs(req)
+	if !ok {
 		return resp, nil
 	}
-	throughput := state.Intent.Objectives[throughputs[0]]
-	if !actuator.Known(throughput) {
-		return resp, nil
-	}
-	latencies := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Latency)
-	availabilities := scaling.ObjectivesOf(&state.Intent, profiles, actuator.Availability)
-	models := make([]scaling.OutModel, len(latencies))
 	limit := a.cfg.MaxPods
-	for i, k := range latencies {
-		m, err := scaling.ParseOutModel(req.Models[k])
-		if err != nil {
-			return resp, nil
-		}
-		models[i] = m
+	for _, m := range in.Models {
 		limit = min(limit, m.MaxReplicas())
 	}
 
@@ -120,11 +108,11 @@ func (a *Actuator) NextState(req *actuator.NextStateRequest) (*actuator.NextStat
 			next.Intent.Objectives = map[string]float64{}
 		}
 		found := false
-		for i, k := range latencies {
-			next.Intent.Objectives[k] = models[i].PredictLatency(throughput, len(next.Pods))
+		for i, k := range in.Latencies {
+			next.Intent.Objectives[k] = in.Models[i].PredictLatency(in.Throughput, len(next.Pods))
 			found = found || meets(&next, goal, profiles, k)
 		}
-		for _, k := range availabilities {
+		for _, k := range in.Availabilities {
 			next.Intent.Objectives[k] = scaling.Availability(next.Pods)
 			found = found || meets(&next, goal, profiles, k)
 		}

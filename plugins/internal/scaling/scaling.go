@@ -141,6 +141,44 @@ func ObjectivesOf(intent *actuator.Intent, profiles map[string]actuator.Profile,
 	return out
 }
 
+// Inputs is what the horizontal scaling model needs from a state: the
+// throughput, and the latency and availability objectives it predicts, each
+// latency objective with its model (at the same index).
+type Inputs struct {
+	Throughput     float64
+	Latencies      []string
+	Models         []OutModel
+	Availabilities []string
+}
+
+// ReadInputs reads the Inputs from a request. It reports false when the
+// intent has no throughput objective, the throughput is unknown, or a latency
+// objective has no usable model: then nothing can be predicted.
+func ReadInputs(req *actuator.NextStateRequest) (Inputs, bool) {
+	intent := &req.State.Intent
+	throughputs := ObjectivesOf(intent, req.Profiles, actuator.Throughput)
+	if len(throughputs) == 0 {
+		return Inputs{}, false
+	}
+	in := Inputs{
+		Throughput:     intent.Objectives[throughputs[0]],
+		Latencies:      ObjectivesOf(intent, req.Profiles, actuator.Latency),
+		Availabilities: ObjectivesOf(intent, req.Profiles, actuator.Availability),
+	}
+	if !actuator.Known(in.Throughput) {
+		return Inputs{}, false
+	}
+	in.Models = make([]OutModel, len(in.Latencies))
+	for i, k := range in.Latencies {
+		m, err := ParseOutModel(req.Models[k])
+		if err != nil {
+			return Inputs{}, false
+		}
+		in.Models[i] = m
+	}
+	return in, true
+}
+
 // IsDummy reports whether a pod was added by a planned scale-out.
 func IsDummy(name string) bool {
 	return strings.HasPrefix(name, DummyPodPrefix)

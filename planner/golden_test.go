@@ -2,6 +2,7 @@ package planner_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/wido-dev/wido/planner"
@@ -128,5 +129,34 @@ func TestScaleCPUExampleThroughThePlanner(t *testing.T) {
 	got := plan(t, planner.NewConfig(), prob, planner.Native(cpu))
 	if len(got.Actions) != 1 || got.Actions[0].Name != "scaleCPU" || got.Actions[0].Properties.Int["value"] != 800 {
 		t.Fatalf("plan = %+v, want [scaleCPU{value: 800}]", got.Actions)
+	}
+}
+
+func TestCreatePlanFromManyGoroutines(t *testing.T) {
+	p, err := planner.NewPlanner(planner.NewConfig(), goldenActuators(t)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prob := goldenProblem()
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			for j := 0; j < 50; j++ {
+				plan, err := p.CreatePlan(context.Background(), prob)
+				if err == nil && (len(plan.Actions) != 1 || plan.Actions[0].Properties.Int["factor"] != 2) {
+					err = fmt.Errorf("plan %+v", plan.Actions)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

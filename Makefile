@@ -10,7 +10,12 @@ FUZZTIME    ?= 10s
 # package:FuzzTarget pairs run by `make fuzz` (and so by `make test`).
 FUZZ_TARGETS := ./cmd/wido/internal/scenario:FuzzDecode ./cmd/wido:FuzzPlanScenario
 
-.PHONY: all build run test unit vet fmt-check fuzz bench clean help
+# Code generation tools, pinned; installed into $(TOOLS) by `make tools`.
+TOOLS                   := $(CURDIR)/$(BIN)/tools
+PROTOC_GEN_GO_VERSION   := v1.36.12
+PROTOC_GEN_GRPC_VERSION := v1.5.1
+
+.PHONY: all build run test unit vet fmt-check fuzz bench clean help generate tools
 
 all: build
 
@@ -47,6 +52,20 @@ fuzz:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./planner/...
+
+# protoc comes from Debian (protobuf-compiler 3.21.12 on bookworm); the Go
+# plugins from the Go module proxy at the versions above.
+tools:
+	@command -v protoc >/dev/null || { apt-get update -qq && apt-get install -y -qq protobuf-compiler; }
+	@mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	GOBIN=$(TOOLS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GRPC_VERSION)
+
+generate: tools
+	PATH=$(TOOLS):$$PATH protoc -I abi/proto \
+		--go_out=. --go_opt=module=github.com/wido-dev/wido \
+		--go-grpc_out=. --go-grpc_opt=module=github.com/wido-dev/wido \
+		abi/proto/plugins.proto
 
 clean:
 	rm -rf $(BIN)

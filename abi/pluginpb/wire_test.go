@@ -76,7 +76,7 @@ func TestIDOFieldNumbers(t *testing.T) {
 	}
 	want := &NextStateResponse{
 		States: []*State{{
-			Intent: &Intent{Key: "default/i", Priority: 0.5, TargetKey: "default/d", TargetKind: "Deployment", Objectives: map[string]float64{"p99": 0.03}},
+			Intent:      &Intent{Key: "default/i", Priority: 0.5, TargetKey: "default/d", TargetKind: "Deployment", Objectives: map[string]float64{"p99": 0.03}},
 			CurrentPods: map[string]*PodState{"pod_0": {Availability: 0.9, NodeName: "n1", State: "Running", QosClass: "Guaranteed"}},
 			CurrentData: map[string]*DataEntry{"d": {Data: map[string]float64{"k": 2}}},
 			Resources:   map[string]int64{"0_cpu_requests": 500},

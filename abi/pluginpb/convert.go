@@ -1,0 +1,274 @@
+package pluginpb
+
+import (
+	"fmt"
+
+	"github.com/wido-dev/wido/abi/actuator"
+)
+
+// Conversions between the wire messages and the Go contract types of
+// abi/actuator. From* functions never fail; To* functions refuse enum values
+// they do not know. Maps and slices are copied, never shared.
+
+// FromProfileType converts a profile type; an unknown type is OBSOLETE.
+func FromProfileType(t actuator.ProfileType) ProfileType {
+	switch t {
+	case actuator.Latency:
+		return ProfileType_LATENCY
+	case actuator.Availability:
+		return ProfileType_AVAILABILITY
+	case actuator.Throughput:
+		return ProfileType_THROUGHPUT
+	case actuator.Power:
+		return ProfileType_POWER
+	}
+	return ProfileType_OBSOLETE
+}
+
+// ToProfileType converts a wire profile type.
+//
+// # Errors
+//
+// OBSOLETE or a value this schema does not define.
+func ToProfileType(t ProfileType) (actuator.ProfileType, error) {
+	switch t {
+	case ProfileType_LATENCY:
+		return actuator.Latency, nil
+	case ProfileType_AVAILABILITY:
+		return actuator.Availability, nil
+	case ProfileType_THROUGHPUT:
+		return actuator.Throughput, nil
+	case ProfileType_POWER:
+		return actuator.Power, nil
+	}
+	return "", fmt.Errorf("pluginpb: unknown profile type %d", t)
+}
+
+// FromProfiles converts profiles; each carries its key, as IDO's do.
+func FromProfiles(in map[string]actuator.Profile) map[string]*Profile {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]*Profile, len(in))
+	for k, p := range in {
+		out[k] = &Profile{Key: k, ProfileType: FromProfileType(p.Type), Minimize: p.Minimize}
+	}
+	return out
+}
+
+// ToProfiles converts wire profiles, keyed by their map key.
+//
+// # Errors
+//
+// A profile of unknown type.
+func ToProfiles(in map[string]*Profile) (map[string]actuator.Profile, error) {
+	if in == nil {
+		return nil, nil
+	}
+	out := make(map[string]actuator.Profile, len(in))
+	for k, p := range in {
+		t, err := ToProfileType(p.GetProfileType())
+		if err != nil {
+			return nil, fmt.Errorf("profile %q: %w", k, err)
+		}
+		out[k] = actuator.Profile{Type: t, Minimize: p.GetMinimize()}
+	}
+	return out, nil
+}
+
+// FromState converts a state.
+func FromState(s *actuator.State) *State {
+	out := &State{
+		Intent: &Intent{
+			Key: s.Intent.Key, Priority: s.Intent.Priority, TargetKey: s.Intent.TargetKey, TargetKind: s.Intent.TargetKind,
+			Objectives: copyMap(s.Intent.Objectives), Tolerances: copyMap(s.Intent.Tolerances),
+		},
+		Resources:   copyMap(s.Resources),
+		Annotations: copyMap(s.Annotations),
+	}
+	if s.Pods != nil {
+		out.CurrentPods = make(map[string]*PodState, len(s.Pods))
+		for k, p := range s.Pods {
+			out.CurrentPods[k] = &PodState{Availability: p.Availability, NodeName: p.NodeName, State: p.State, QosClass: p.QoSClass}
+		}
+	}
+	if s.Data != nil {
+		out.CurrentData = make(map[string]*DataEntry, len(s.Data))
+		for k, d := range s.Data {
+			out.CurrentData[k] = &DataEntry{Data: copyMap(d)}
+		}
+	}
+	return out
+}
+
+// ToState converts a wire state. A nil state is the zero State.
+func ToState(s *State) actuator.State {
+	in := s.GetIntent()
+	out := actuator.State{
+		Intent: actuator.Intent{
+			Key: in.GetKey(), Priority: in.GetPriority(), TargetKey: in.GetTargetKey(), TargetKind: in.GetTargetKind(),
+			Objectives: copyMap(in.GetObjectives()), Tolerances: copyMap(in.GetTolerances()),
+		},
+		Resources:   copyMap(s.GetResources()),
+		Annotations: copyMap(s.GetAnnotations()),
+	}
+	if pods := s.GetCurrentPods(); pods != nil {
+		out.Pods = make(map[string]actuator.PodState, len(pods))
+		for k, p := range pods {
+			out.Pods[k] = actuator.PodState{Availability: p.GetAvailability(), NodeName: p.GetNodeName(), State: p.GetState(), QoSClass: p.GetQosClass()}
+		}
+	}
+	if data := s.GetCurrentData(); data != nil {
+		out.Data = make(map[string]map[string]float64, len(data))
+		for k, d := range data {
+			out.Data[k] = copyMap(d.GetData())
+		}
+	}
+	return out
+}
+
+// FromAction converts an action. The property type is IDO's: STRING_PROPERTY
+// when the action has string properties only.
+func FromAction(a *actuator.Action) *Action {
+	t := PropertyType_INT_PROPERTY
+	if len(a.Properties.Int) == 0 && len(a.Properties.Str) > 0 {
+		t = PropertyType_STRING_PROPERTY
+	}
+	return &Action{Name: a.Name, Properties: &ActionProperties{
+		Type: t, IntProperties: copyMap(a.Properties.Int), StrProperties: copyMap(a.Properties.Str),
+	}}
+}
+
+// ToAction converts a wire action.
+func ToAction(a *Action) actuator.Action {
+	return actuator.Action{Name: a.GetName(), Properties: actuator.Properties{
+		Int: copyMap(a.GetProperties().GetIntProperties()), Str: copyMap(a.GetProperties().GetStrProperties()),
+	}}
+}
+
+// FromModels converts models.
+func FromModels(in actuator.Models) map[string]*Model {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]*Model, len(in))
+	for k, m := range in {
+		params := make(map[string]*DoubleList, len(m))
+		for name, v := range m {
+			params[name] = &DoubleList{Values: append([]float64(nil), v...)}
+		}
+		out[k] = &Model{Params: params}
+	}
+	return out
+}
+
+// ToModels converts wire models.
+func ToModels(in map[string]*Model) actuator.Models {
+	if in == nil {
+		return nil
+	}
+	out := make(actuator.Models, len(in))
+	for k, m := range in {
+		model := make(actuator.Model, len(m.GetParams()))
+		for name, v := range m.GetParams() {
+			model[name] = append([]float64(nil), v.GetValues()...)
+		}
+		out[k] = model
+	}
+	return out
+}
+
+// FromNextStateRequest converts a NextState request.
+func FromNextStateRequest(r *actuator.NextStateRequest) *NextStateRequest {
+	return &NextStateRequest{State: FromState(&r.State), Goal: FromState(&r.Goal), Profiles: FromProfiles(r.Profiles), Models: FromModels(r.Models)}
+}
+
+// ToNextStateRequest converts a wire NextState request.
+//
+// # Errors
+//
+// A profile of unknown type.
+func ToNextStateRequest(r *NextStateRequest) (*actuator.NextStateRequest, error) {
+	profiles, err := ToProfiles(r.GetProfiles())
+	if err != nil {
+		return nil, err
+	}
+	return &actuator.NextStateRequest{State: ToState(r.GetState()), Goal: ToState(r.GetGoal()), Profiles: profiles, Models: ToModels(r.GetModels())}, nil
+}
+
+// FromNextStateResponse converts a NextState response.
+func FromNextStateResponse(r *actuator.NextStateResponse) *NextStateResponse {
+	out := &NextStateResponse{Utilities: append([]float64(nil), r.Utilities...)}
+	for i := range r.States {
+		out.States = append(out.States, FromState(&r.States[i]))
+	}
+	for i := range r.Actions {
+		out.Actions = append(out.Actions, FromAction(&r.Actions[i]))
+	}
+	return out
+}
+
+// ToNextStateResponse converts a wire NextState response. Slice lengths are
+// kept as they are: checking them is the planner's job.
+func ToNextStateResponse(r *NextStateResponse) *actuator.NextStateResponse {
+	out := &actuator.NextStateResponse{Utilities: append([]float64(nil), r.GetUtilities()...)}
+	for _, s := range r.GetStates() {
+		out.States = append(out.States, ToState(s))
+	}
+	for _, a := range r.GetActions() {
+		out.Actions = append(out.Actions, ToAction(a))
+	}
+	return out
+}
+
+// FromOperation converts an operation; an unknown kind is
+// OPERATION_UNSPECIFIED.
+func FromOperation(o *actuator.Operation) *Operation {
+	kind := OperationKind_OPERATION_UNSPECIFIED
+	switch o.Kind {
+	case actuator.Scale:
+		kind = OperationKind_SCALE
+	case actuator.EvictPod:
+		kind = OperationKind_EVICT_POD
+	case actuator.SetCPU:
+		kind = OperationKind_SET_CPU
+	case actuator.SetAnnotation:
+		kind = OperationKind_SET_ANNOTATION
+	}
+	return &Operation{Kind: kind, Replicas: o.Replicas, Pod: o.Pod, Container: o.Container,
+		CpuRequest: o.CPURequest, CpuLimit: o.CPULimit, Key: o.Key, Value: o.Value}
+}
+
+// ToOperation converts a wire operation.
+//
+// # Errors
+//
+// An unspecified or unknown kind.
+func ToOperation(o *Operation) (actuator.Operation, error) {
+	var kind actuator.OperationKind
+	switch o.GetKind() {
+	case OperationKind_SCALE:
+		kind = actuator.Scale
+	case OperationKind_EVICT_POD:
+		kind = actuator.EvictPod
+	case OperationKind_SET_CPU:
+		kind = actuator.SetCPU
+	case OperationKind_SET_ANNOTATION:
+		kind = actuator.SetAnnotation
+	default:
+		return actuator.Operation{}, fmt.Errorf("pluginpb: unknown operation kind %d", o.GetKind())
+	}
+	return actuator.Operation{Kind: kind, Replicas: o.GetReplicas(), Pod: o.GetPod(), Container: o.GetContainer(),
+		CPURequest: o.GetCpuRequest(), CPULimit: o.GetCpuLimit(), Key: o.GetKey(), Value: o.GetValue()}, nil
+}
+
+func copyMap[V any](m map[string]V) map[string]V {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,12 +1,14 @@
 package actuator
 
+import "maps"
+
 // DeepCopy returns a copy of s that shares no map with it. Nil maps stay nil.
 func (s *State) DeepCopy() State {
 	return State{
 		Intent:      s.Intent.DeepCopy(),
-		Pods:        copyMap(s.Pods),
-		Resources:   copyMap(s.Resources),
-		Annotations: copyMap(s.Annotations),
+		Pods:        maps.Clone(s.Pods),
+		Resources:   maps.Clone(s.Resources),
+		Annotations: maps.Clone(s.Annotations),
 		Data:        copyData(s.Data),
 	}
 }
@@ -14,25 +16,14 @@ func (s *State) DeepCopy() State {
 // DeepCopy returns a copy of in that shares no map with it.
 func (in *Intent) DeepCopy() Intent {
 	out := *in
-	out.Objectives = copyMap(in.Objectives)
-	out.Tolerances = copyMap(in.Tolerances)
+	out.Objectives = maps.Clone(in.Objectives)
+	out.Tolerances = maps.Clone(in.Tolerances)
 	return out
 }
 
 // DeepCopy returns a copy of a that shares no map with it.
 func (a *Action) DeepCopy() Action {
-	return Action{Name: a.Name, Properties: Properties{Int: copyMap(a.Properties.Int), Str: copyMap(a.Properties.Str)}}
-}
-
-func copyMap[V any](m map[string]V) map[string]V {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
+	return Action{Name: a.Name, Properties: Properties{Int: maps.Clone(a.Properties.Int), Str: maps.Clone(a.Properties.Str)}}
 }
 
 func copyData(m map[string]map[string]float64) map[string]map[string]float64 {
@@ -41,7 +32,7 @@ func copyData(m map[string]map[string]float64) map[string]map[string]float64 {
 	}
 	out := make(map[string]map[string]float64, len(m))
 	for k, v := range m {
-		out[k] = copyMap(v)
+		out[k] = maps.Clone(v)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package pluginpb
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/wido-dev/wido/abi/actuator"
 )
@@ -81,10 +82,10 @@ func FromState(s *actuator.State) *State {
 	out := &State{
 		Intent: &Intent{
 			Key: s.Intent.Key, Priority: s.Intent.Priority, TargetKey: s.Intent.TargetKey, TargetKind: s.Intent.TargetKind,
-			Objectives: copyMap(s.Intent.Objectives), Tolerances: copyMap(s.Intent.Tolerances),
+			Objectives: maps.Clone(s.Intent.Objectives), Tolerances: maps.Clone(s.Intent.Tolerances),
 		},
-		Resources:   copyMap(s.Resources),
-		Annotations: copyMap(s.Annotations),
+		Resources:   maps.Clone(s.Resources),
+		Annotations: maps.Clone(s.Annotations),
 	}
 	if s.Pods != nil {
 		out.CurrentPods = make(map[string]*PodState, len(s.Pods))
@@ -95,7 +96,7 @@ func FromState(s *actuator.State) *State {
 	if s.Data != nil {
 		out.CurrentData = make(map[string]*DataEntry, len(s.Data))
 		for k, d := range s.Data {
-			out.CurrentData[k] = &DataEntry{Data: copyMap(d)}
+			out.CurrentData[k] = &DataEntry{Data: maps.Clone(d)}
 		}
 	}
 	return out
@@ -107,10 +108,10 @@ func ToState(s *State) actuator.State {
 	out := actuator.State{
 		Intent: actuator.Intent{
 			Key: in.GetKey(), Priority: in.GetPriority(), TargetKey: in.GetTargetKey(), TargetKind: in.GetTargetKind(),
-			Objectives: copyMap(in.GetObjectives()), Tolerances: copyMap(in.GetTolerances()),
+			Objectives: maps.Clone(in.GetObjectives()), Tolerances: maps.Clone(in.GetTolerances()),
 		},
-		Resources:   copyMap(s.GetResources()),
-		Annotations: copyMap(s.GetAnnotations()),
+		Resources:   maps.Clone(s.GetResources()),
+		Annotations: maps.Clone(s.GetAnnotations()),
 	}
 	if pods := s.GetCurrentPods(); pods != nil {
 		out.Pods = make(map[string]actuator.PodState, len(pods))
@@ -121,7 +122,7 @@ func ToState(s *State) actuator.State {
 	if data := s.GetCurrentData(); data != nil {
 		out.Data = make(map[string]map[string]float64, len(data))
 		for k, d := range data {
-			out.Data[k] = copyMap(d.GetData())
+			out.Data[k] = maps.Clone(d.GetData())
 		}
 	}
 	return out
@@ -135,14 +136,14 @@ func FromAction(a *actuator.Action) *Action {
 		t = PropertyType_STRING_PROPERTY
 	}
 	return &Action{Name: a.Name, Properties: &ActionProperties{
-		Type: t, IntProperties: copyMap(a.Properties.Int), StrProperties: copyMap(a.Properties.Str),
+		Type: t, IntProperties: maps.Clone(a.Properties.Int), StrProperties: maps.Clone(a.Properties.Str),
 	}}
 }
 
 // ToAction converts a wire action.
 func ToAction(a *Action) actuator.Action {
 	return actuator.Action{Name: a.GetName(), Properties: actuator.Properties{
-		Int: copyMap(a.GetProperties().GetIntProperties()), Str: copyMap(a.GetProperties().GetStrProperties()),
+		Int: maps.Clone(a.GetProperties().GetIntProperties()), Str: maps.Clone(a.GetProperties().GetStrProperties()),
 	}}
 }
 
@@ -260,15 +261,4 @@ func ToOperation(o *Operation) (actuator.Operation, error) {
 	}
 	return actuator.Operation{Kind: kind, Replicas: o.GetReplicas(), Pod: o.GetPod(), Container: o.GetContainer(),
 		CPURequest: o.GetCpuRequest(), CPULimit: o.GetCpuLimit(), Key: o.GetKey(), Value: o.GetValue()}, nil
-}
-
-func copyMap[V any](m map[string]V) map[string]V {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -11,7 +11,7 @@
 // # Notes
 //
 //   - This package must stay cheap to link into a wasip1 guest: it imports
-//     only errors, maps and math. Do not add fmt, encoding/json or
+//     only maps and math. Do not add fmt, encoding/json or
 //     reflect.
 //   - All functions are pure and goroutine-safe; values passed in are never
 //     modified.

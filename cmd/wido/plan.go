@@ -88,24 +88,26 @@ func planScenario(ctx context.Context, data []byte) (*planner.Plan, *planner.Pro
 	if err != nil {
 		return nil, nil, err
 	}
-	plan, err := planDecoded(ctx, sc)
+	return planDecoded(ctx, sc)
+}
+
+// planDecoded builds a decoded scenario's actuators and plans. It returns the
+// problem it planned for, which the text output shows next to the plan.
+func planDecoded(ctx context.Context, sc *scenario.Scenario) (*planner.Plan, *planner.Problem, error) {
+	acts, err := actuatorsOf(sc)
 	if err != nil {
 		return nil, nil, err
 	}
-	return plan, sc.Problem(), nil
-}
-
-// planDecoded builds a decoded scenario's actuators and plans.
-func planDecoded(ctx context.Context, sc *scenario.Scenario) (*planner.Plan, error) {
-	acts, err := actuatorsOf(sc)
-	if err != nil {
-		return nil, err
-	}
 	p, err := planner.NewPlanner(sc.Config(), acts...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return p.CreatePlan(ctx, sc.Problem())
+	problem := sc.Problem()
+	plan, err := p.CreatePlan(ctx, problem)
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, problem, nil
 }
 
 // actuatorsOf builds the scenario's actuators, or all shipped ones with their

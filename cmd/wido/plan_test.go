@@ -168,7 +168,7 @@ func FuzzPlanScenario(f *testing.F) {
 		if sc.Planner.Timeout.Duration == 0 || sc.Planner.Timeout.Duration > 100*time.Millisecond {
 			sc.Planner.Timeout.Duration = 100 * time.Millisecond
 		}
-		plan, err := planDecoded(context.Background(), sc)
+		plan, _, err := planDecoded(context.Background(), sc)
 		if err == nil && plan == nil {
 			t.Fatal("no plan and no error")
 		}

@@ -8,6 +8,7 @@ package rmpod
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/wido-dev/wido/abi/actuator"
 	"github.com/wido-dev/wido/plugins/internal/scaling"
@@ -50,7 +51,7 @@ var _ actuator.Interface = (*Actuator)(nil)
 // MinPods below 1.
 func New(cfg Config) (*Actuator, error) {
 	if cfg.MinPods < 1 {
-		return nil, errors.New("rmPod: min_pods must be at least 1, got " + scaling.Itoa(int64(cfg.MinPods)))
+		return nil, errors.New("rmPod: min_pods must be at least 1, got " + strconv.Itoa(cfg.MinPods))
 	}
 	return &Actuator{cfg: cfg}, nil
 }

@@ -12,6 +12,7 @@ package scaleout
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/wido-dev/wido/abi/actuator"
 	"github.com/wido-dev/wido/plugins/internal/scaling"
@@ -59,7 +60,7 @@ var _ actuator.Interface = (*Actuator)(nil)
 // MaxPods outside 1..LimitMaxPods.
 func New(cfg Config) (*Actuator, error) {
 	if cfg.MaxPods < 1 || cfg.MaxPods > LimitMaxPods {
-		return nil, errors.New("scaleOut: max_pods must be between 1 and " + scaling.Itoa(LimitMaxPods) + ", got " + scaling.Itoa(int64(cfg.MaxPods)))
+		return nil, errors.New("scaleOut: max_pods must be between 1 and " + strconv.Itoa(LimitMaxPods) + ", got " + strconv.Itoa(cfg.MaxPods))
 	}
 	return &Actuator{cfg: cfg}, nil
 }
@@ -170,7 +171,7 @@ func (a *Actuator) Perform(req *actuator.PerformRequest) (*actuator.PerformRespo
 	}
 	replicas := int64(len(req.State.Pods)) + delta
 	if replicas < 1 {
-		return nil, errors.New("scaleOut: plan would leave " + scaling.Itoa(replicas) + " replicas")
+		return nil, errors.New("scaleOut: plan would leave " + strconv.FormatInt(replicas, 10) + " replicas")
 	}
 	return &actuator.PerformResponse{Operations: []actuator.Operation{{Kind: actuator.Scale, Replicas: replicas}}}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/wido-dev/wido/abi/actuator"
@@ -75,7 +76,7 @@ func vector(m actuator.Model, name string, dst []float64) error {
 		return errors.New("scaling model: missing " + name)
 	}
 	if len(v) != len(dst) {
-		return errors.New("scaling model: " + name + " needs " + itoa(len(dst)) + " values, has " + itoa(len(v)))
+		return errors.New("scaling model: " + name + " needs " + strconv.Itoa(len(dst)) + " values, has " + strconv.Itoa(len(v)))
 	}
 	for _, x := range v {
 		if !actuator.Known(x) {
@@ -189,7 +190,7 @@ func IsDummy(name string) bool {
 // equal, so the planner can deduplicate them.
 func DummyName(pods map[string]actuator.PodState, n int) string {
 	for {
-		name := DummyPodPrefix + itoa(n)
+		name := DummyPodPrefix + strconv.Itoa(n)
 		if _, taken := pods[name]; !taken {
 			return name
 		}

@@ -262,3 +262,116 @@ func ToOperation(o *Operation) (actuator.Operation, error) {
 	return actuator.Operation{Kind: kind, Replicas: o.GetReplicas(), Pod: o.GetPod(), Container: o.GetContainer(),
 		CPURequest: o.GetCpuRequest(), CPULimit: o.GetCpuLimit(), Key: o.GetKey(), Value: o.GetValue()}, nil
 }
+
+// FromPerformRequest converts a Perform request.
+func FromPerformRequest(r *actuator.PerformRequest) *PerformRequest {
+	out := &PerformRequest{State: FromState(&r.State)}
+	for i := range r.Plan {
+		out.Plan = append(out.Plan, FromAction(&r.Plan[i]))
+	}
+	return out
+}
+
+// ToPerformRequest converts a wire Perform request.
+func ToPerformRequest(r *PerformRequest) *actuator.PerformRequest {
+	out := &actuator.PerformRequest{State: ToState(r.GetState())}
+	for _, a := range r.GetPlan() {
+		out.Plan = append(out.Plan, ToAction(a))
+	}
+	return out
+}
+
+// FromPerformResponse converts a Perform response; an operation of unknown
+// kind is OPERATION_UNSPECIFIED (see FromOperation).
+func FromPerformResponse(r *actuator.PerformResponse) *PerformResponse {
+	out := &PerformResponse{}
+	for i := range r.Operations {
+		out.Operations = append(out.Operations, FromOperation(&r.Operations[i]))
+	}
+	return out
+}
+
+// ToPerformResponse converts a wire Perform response.
+//
+// # Errors
+//
+// An operation of unspecified or unknown kind.
+func ToPerformResponse(r *PerformResponse) (*actuator.PerformResponse, error) {
+	out := &actuator.PerformResponse{}
+	for i, o := range r.GetOperations() {
+		op, err := ToOperation(o)
+		if err != nil {
+			return nil, fmt.Errorf("operation %d: %w", i, err)
+		}
+		out.Operations = append(out.Operations, op)
+	}
+	return out, nil
+}
+
+// FromObservation converts an observation; the time stays in Unix
+// milliseconds.
+func FromObservation(o *actuator.Observation) *Observation {
+	out := &Observation{Time: o.Time, State: FromState(&o.State)}
+	for i := range o.Actions {
+		out.Actions = append(out.Actions, FromAction(&o.Actions[i]))
+	}
+	return out
+}
+
+// ToObservation converts a wire observation.
+func ToObservation(o *Observation) actuator.Observation {
+	out := actuator.Observation{Time: o.GetTime(), State: ToState(o.GetState())}
+	for _, a := range o.GetActions() {
+		out.Actions = append(out.Actions, ToAction(a))
+	}
+	return out
+}
+
+// FromEffectRequest converts an Effect request. The wire message's state
+// (IDO's) stays unset: actuator.EffectRequest has none; the observations
+// carry the states.
+func FromEffectRequest(r *actuator.EffectRequest) *EffectRequest {
+	out := &EffectRequest{Profiles: FromProfiles(r.Profiles), Models: FromModels(r.Models)}
+	for i := range r.Observations {
+		out.Observations = append(out.Observations, FromObservation(&r.Observations[i]))
+	}
+	return out
+}
+
+// ToEffectRequest converts a wire Effect request. The state is ignored (see
+// FromEffectRequest).
+//
+// # Errors
+//
+// A profile of unknown type.
+func ToEffectRequest(r *EffectRequest) (*actuator.EffectRequest, error) {
+	profiles, err := ToProfiles(r.GetProfiles())
+	if err != nil {
+		return nil, err
+	}
+	out := &actuator.EffectRequest{Profiles: profiles, Models: ToModels(r.GetModels())}
+	for _, o := range r.GetObservations() {
+		out.Observations = append(out.Observations, ToObservation(o))
+	}
+	return out, nil
+}
+
+// FromEffectResponse converts an Effect response.
+func FromEffectResponse(r *actuator.EffectResponse) *EffectResponse {
+	return &EffectResponse{Models: FromModels(r.Models)}
+}
+
+// ToEffectResponse converts a wire Effect response.
+func ToEffectResponse(r *EffectResponse) *actuator.EffectResponse {
+	return &actuator.EffectResponse{Models: ToModels(r.GetModels())}
+}
+
+// FromInfo converts an actuator's description.
+func FromInfo(i actuator.Info) *ActuatorInfo {
+	return &ActuatorInfo{Name: i.Name, Group: i.Group, Version: i.Version}
+}
+
+// ToInfo converts a wire actuator description.
+func ToInfo(i *ActuatorInfo) actuator.Info {
+	return actuator.Info{Name: i.GetName(), Group: i.GetGroup(), Version: i.GetVersion()}
+}

@@ -136,3 +136,87 @@ func normalize(r *actuator.NextStateRequest) string {
 	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(FromNextStateRequest(r))
 	return string(b)
 }
+
+func TestPerformRoundTrip(t *testing.T) {
+	state := fullRequest().State
+	req := &actuator.PerformRequest{State: state, Plan: []actuator.Action{
+		{Name: "scaleOut", Properties: actuator.Properties{Int: map[string]int64{"factor": 2}}},
+		{Name: "rmPod", Properties: actuator.Properties{Str: map[string]string{"name": "pod_0"}}},
+		{Name: "noop"},
+	}}
+	got := ToPerformRequest(roundTrip(t, FromPerformRequest(req), &PerformRequest{}))
+	if !reflect.DeepEqual(got, req) {
+		t.Fatalf("round trip changed the request:\n got %+v\nwant %+v", got, req)
+	}
+
+	resp := &actuator.PerformResponse{Operations: []actuator.Operation{
+		{Kind: actuator.Scale, Replicas: 4},
+		{Kind: actuator.EvictPod, Pod: "pod_0"},
+		{Kind: actuator.SetCPU, Container: "app", CPURequest: 800, CPULimit: 1200},
+		{Kind: actuator.SetAnnotation, Key: "k", Value: "v"},
+	}}
+	gotResp, err := ToPerformResponse(roundTrip(t, FromPerformResponse(resp), &PerformResponse{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotResp, resp) {
+		t.Fatalf("round trip changed the response:\n got %+v\nwant %+v", gotResp, resp)
+	}
+
+	// Empty slices come back nil, as everywhere else.
+	if got := ToPerformRequest(roundTrip(t, FromPerformRequest(&actuator.PerformRequest{Plan: []actuator.Action{}}), &PerformRequest{})); got.Plan != nil {
+		t.Errorf("plan = %#v, want nil", got.Plan)
+	}
+}
+
+func TestEffectRoundTrip(t *testing.T) {
+	full := fullRequest()
+	req := &actuator.EffectRequest{
+		Profiles: full.Profiles,
+		Observations: []actuator.Observation{
+			{Time: 1_700_000_000_123, State: full.State, Actions: []actuator.Action{{Name: "scaleOut", Properties: actuator.Properties{Int: map[string]int64{"factor": 2}}}}},
+			{Time: 1_700_000_060_000, State: full.Goal},
+		},
+		Models: full.Models,
+	}
+	wire := roundTrip(t, FromEffectRequest(req), &EffectRequest{})
+	got, err := ToEffectRequest(wire)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, req) {
+		t.Fatalf("round trip changed the request:\n got %+v\nwant %+v", got, req)
+	}
+	if wire.Observations[0].Time != 1_700_000_000_123 {
+		t.Errorf("observation time = %d, want Unix milliseconds as given", wire.Observations[0].Time)
+	}
+	if wire.State != nil {
+		t.Error("the request's state must stay unset: actuator.EffectRequest has none")
+	}
+
+	resp := &actuator.EffectResponse{Models: actuator.Models{
+		"p99":   {"popt": {1, 2, 3, 4}, "throughputScale": {0.001, 0}},
+		"empty": {},
+	}}
+	if gotResp := ToEffectResponse(roundTrip(t, FromEffectResponse(resp), &EffectResponse{})); !reflect.DeepEqual(gotResp, resp) {
+		t.Fatalf("round trip changed the response:\n got %+v\nwant %+v", gotResp, resp)
+	}
+}
+
+func TestInfoRoundTrip(t *testing.T) {
+	info := actuator.Info{Name: "scaleOut", Group: "scaling", Version: "v1.2.3"}
+	if got := ToInfo(roundTrip(t, FromInfo(info), &ActuatorInfo{})); got != info {
+		t.Fatalf("round trip gave %+v, want %+v", got, info)
+	}
+}
+
+func TestUnknownEnumsAreRefusedInPerformAndEffect(t *testing.T) {
+	resp := &PerformResponse{Operations: []*Operation{{Kind: OperationKind_SCALE}, {Kind: 42}}}
+	if _, err := ToPerformResponse(resp); err == nil || !strings.Contains(err.Error(), "operation 1: pluginpb: unknown operation kind 42") {
+		t.Errorf("err = %v", err)
+	}
+	req := &EffectRequest{Profiles: map[string]*Profile{"p": {ProfileType: 9}}}
+	if _, err := ToEffectRequest(req); err == nil || !strings.Contains(err.Error(), `profile "p"`) {
+		t.Errorf("err = %v", err)
+	}
+}

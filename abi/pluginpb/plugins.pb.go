@@ -1549,6 +1549,53 @@ func (x *EffectResponse) GetModels() map[string]*Model {
 	return nil
 }
 
+// DescribeRequest is the input of a Wasm actuator's describe export: the
+// configuration the actuator runs with, as the operator or `wido plan` got it
+// (values as text, e.g. "max_pods": "64") (wido).
+type DescribeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Config        map[string]string      `protobuf:"bytes,1,rep,name=config,proto3" json:"config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DescribeRequest) Reset() {
+	*x = DescribeRequest{}
+	mi := &file_plugins_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DescribeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DescribeRequest) ProtoMessage() {}
+
+func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plugins_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DescribeRequest.ProtoReflect.Descriptor instead.
+func (*DescribeRequest) Descriptor() ([]byte, []int) {
+	return file_plugins_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *DescribeRequest) GetConfig() map[string]string {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
 // ActuatorInfo is what a Wasm actuator's describe export returns (wido).
 type ActuatorInfo struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1561,7 +1608,7 @@ type ActuatorInfo struct {
 
 func (x *ActuatorInfo) Reset() {
 	*x = ActuatorInfo{}
-	mi := &file_plugins_proto_msgTypes[21]
+	mi := &file_plugins_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1573,7 +1620,7 @@ func (x *ActuatorInfo) String() string {
 func (*ActuatorInfo) ProtoMessage() {}
 
 func (x *ActuatorInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_plugins_proto_msgTypes[21]
+	mi := &file_plugins_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1586,7 +1633,7 @@ func (x *ActuatorInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActuatorInfo.ProtoReflect.Descriptor instead.
 func (*ActuatorInfo) Descriptor() ([]byte, []int) {
-	return file_plugins_proto_rawDescGZIP(), []int{21}
+	return file_plugins_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ActuatorInfo) GetName() string {
@@ -1620,7 +1667,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_plugins_proto_msgTypes[22]
+	mi := &file_plugins_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1632,7 +1679,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_plugins_proto_msgTypes[22]
+	mi := &file_plugins_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1645,7 +1692,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_plugins_proto_rawDescGZIP(), []int{22}
+	return file_plugins_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Error) GetCode() ErrorCode {
@@ -1677,7 +1724,7 @@ type Envelope struct {
 
 func (x *Envelope) Reset() {
 	*x = Envelope{}
-	mi := &file_plugins_proto_msgTypes[23]
+	mi := &file_plugins_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1689,7 +1736,7 @@ func (x *Envelope) String() string {
 func (*Envelope) ProtoMessage() {}
 
 func (x *Envelope) ProtoReflect() protoreflect.Message {
-	mi := &file_plugins_proto_msgTypes[23]
+	mi := &file_plugins_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1702,7 +1749,7 @@ func (x *Envelope) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Envelope.ProtoReflect.Descriptor instead.
 func (*Envelope) Descriptor() ([]byte, []int) {
-	return file_plugins_proto_rawDescGZIP(), []int{23}
+	return file_plugins_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Envelope) GetOutcome() isEnvelope_Outcome {
@@ -1888,7 +1935,12 @@ const file_plugins_proto_rawDesc = "" +
 	"\x06models\x18\x01 \x03(\v2#.plugins.EffectResponse.ModelsEntryR\x06models\x1aI\n" +
 	"\vModelsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12$\n" +
-	"\x05value\x18\x02 \x01(\v2\x0e.plugins.ModelR\x05value:\x028\x01\"R\n" +
+	"\x05value\x18\x02 \x01(\v2\x0e.plugins.ModelR\x05value:\x028\x01\"\x8a\x01\n" +
+	"\x0fDescribeRequest\x12<\n" +
+	"\x06config\x18\x01 \x03(\v2$.plugins.DescribeRequest.ConfigEntryR\x06config\x1a9\n" +
+	"\vConfigEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"R\n" +
 	"\fActuatorInfo\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05group\x18\x02 \x01(\tR\x05group\x12\x18\n" +
@@ -1945,7 +1997,7 @@ func file_plugins_proto_rawDescGZIP() []byte {
 }
 
 var file_plugins_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_plugins_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_plugins_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_plugins_proto_goTypes = []any{
 	(PluginType)(0),                    // 0: plugins.PluginType
 	(ProfileType)(0),                   // 1: plugins.ProfileType
@@ -1973,46 +2025,48 @@ var file_plugins_proto_goTypes = []any{
 	(*Observation)(nil),                // 23: plugins.Observation
 	(*EffectRequest)(nil),              // 24: plugins.EffectRequest
 	(*EffectResponse)(nil),             // 25: plugins.EffectResponse
-	(*ActuatorInfo)(nil),               // 26: plugins.ActuatorInfo
-	(*Error)(nil),                      // 27: plugins.Error
-	(*Envelope)(nil),                   // 28: plugins.Envelope
-	nil,                                // 29: plugins.Intent.ObjectivesEntry
-	nil,                                // 30: plugins.Intent.TolerancesEntry
-	nil,                                // 31: plugins.DataEntry.DataEntry
-	nil,                                // 32: plugins.State.CurrentPodsEntry
-	nil,                                // 33: plugins.State.CurrentDataEntry
-	nil,                                // 34: plugins.State.ResourcesEntry
-	nil,                                // 35: plugins.State.AnnotationsEntry
-	nil,                                // 36: plugins.ActionProperties.IntPropertiesEntry
-	nil,                                // 37: plugins.ActionProperties.StrPropertiesEntry
-	nil,                                // 38: plugins.Model.ParamsEntry
-	nil,                                // 39: plugins.NextStateRequest.ProfilesEntry
-	nil,                                // 40: plugins.NextStateRequest.ModelsEntry
-	nil,                                // 41: plugins.EffectRequest.ProfilesEntry
-	nil,                                // 42: plugins.EffectRequest.ModelsEntry
-	nil,                                // 43: plugins.EffectResponse.ModelsEntry
+	(*DescribeRequest)(nil),            // 26: plugins.DescribeRequest
+	(*ActuatorInfo)(nil),               // 27: plugins.ActuatorInfo
+	(*Error)(nil),                      // 28: plugins.Error
+	(*Envelope)(nil),                   // 29: plugins.Envelope
+	nil,                                // 30: plugins.Intent.ObjectivesEntry
+	nil,                                // 31: plugins.Intent.TolerancesEntry
+	nil,                                // 32: plugins.DataEntry.DataEntry
+	nil,                                // 33: plugins.State.CurrentPodsEntry
+	nil,                                // 34: plugins.State.CurrentDataEntry
+	nil,                                // 35: plugins.State.ResourcesEntry
+	nil,                                // 36: plugins.State.AnnotationsEntry
+	nil,                                // 37: plugins.ActionProperties.IntPropertiesEntry
+	nil,                                // 38: plugins.ActionProperties.StrPropertiesEntry
+	nil,                                // 39: plugins.Model.ParamsEntry
+	nil,                                // 40: plugins.NextStateRequest.ProfilesEntry
+	nil,                                // 41: plugins.NextStateRequest.ModelsEntry
+	nil,                                // 42: plugins.EffectRequest.ProfilesEntry
+	nil,                                // 43: plugins.EffectRequest.ModelsEntry
+	nil,                                // 44: plugins.EffectResponse.ModelsEntry
+	nil,                                // 45: plugins.DescribeRequest.ConfigEntry
 }
 var file_plugins_proto_depIdxs = []int32{
 	0,  // 0: plugins.PluginInfo.type:type_name -> plugins.PluginType
 	6,  // 1: plugins.RegisterRequest.pInfo:type_name -> plugins.PluginInfo
-	29, // 2: plugins.Intent.objectives:type_name -> plugins.Intent.ObjectivesEntry
-	30, // 3: plugins.Intent.tolerances:type_name -> plugins.Intent.TolerancesEntry
+	30, // 2: plugins.Intent.objectives:type_name -> plugins.Intent.ObjectivesEntry
+	31, // 3: plugins.Intent.tolerances:type_name -> plugins.Intent.TolerancesEntry
 	1,  // 4: plugins.Profile.profile_type:type_name -> plugins.ProfileType
-	31, // 5: plugins.DataEntry.data:type_name -> plugins.DataEntry.DataEntry
+	32, // 5: plugins.DataEntry.data:type_name -> plugins.DataEntry.DataEntry
 	9,  // 6: plugins.State.intent:type_name -> plugins.Intent
-	32, // 7: plugins.State.current_pods:type_name -> plugins.State.CurrentPodsEntry
-	33, // 8: plugins.State.current_data:type_name -> plugins.State.CurrentDataEntry
-	34, // 9: plugins.State.resources:type_name -> plugins.State.ResourcesEntry
-	35, // 10: plugins.State.annotations:type_name -> plugins.State.AnnotationsEntry
+	33, // 7: plugins.State.current_pods:type_name -> plugins.State.CurrentPodsEntry
+	34, // 8: plugins.State.current_data:type_name -> plugins.State.CurrentDataEntry
+	35, // 9: plugins.State.resources:type_name -> plugins.State.ResourcesEntry
+	36, // 10: plugins.State.annotations:type_name -> plugins.State.AnnotationsEntry
 	2,  // 11: plugins.ActionProperties.type:type_name -> plugins.PropertyType
-	36, // 12: plugins.ActionProperties.intProperties:type_name -> plugins.ActionProperties.IntPropertiesEntry
-	37, // 13: plugins.ActionProperties.strProperties:type_name -> plugins.ActionProperties.StrPropertiesEntry
+	37, // 12: plugins.ActionProperties.intProperties:type_name -> plugins.ActionProperties.IntPropertiesEntry
+	38, // 13: plugins.ActionProperties.strProperties:type_name -> plugins.ActionProperties.StrPropertiesEntry
 	14, // 14: plugins.Action.properties:type_name -> plugins.ActionProperties
-	38, // 15: plugins.Model.params:type_name -> plugins.Model.ParamsEntry
+	39, // 15: plugins.Model.params:type_name -> plugins.Model.ParamsEntry
 	13, // 16: plugins.NextStateRequest.state:type_name -> plugins.State
 	13, // 17: plugins.NextStateRequest.goal:type_name -> plugins.State
-	39, // 18: plugins.NextStateRequest.profiles:type_name -> plugins.NextStateRequest.ProfilesEntry
-	40, // 19: plugins.NextStateRequest.models:type_name -> plugins.NextStateRequest.ModelsEntry
+	40, // 18: plugins.NextStateRequest.profiles:type_name -> plugins.NextStateRequest.ProfilesEntry
+	41, // 19: plugins.NextStateRequest.models:type_name -> plugins.NextStateRequest.ModelsEntry
 	13, // 20: plugins.NextStateResponse.states:type_name -> plugins.State
 	15, // 21: plugins.NextStateResponse.actions:type_name -> plugins.Action
 	13, // 22: plugins.PerformRequest.state:type_name -> plugins.State
@@ -2022,33 +2076,34 @@ var file_plugins_proto_depIdxs = []int32{
 	13, // 26: plugins.Observation.state:type_name -> plugins.State
 	15, // 27: plugins.Observation.actions:type_name -> plugins.Action
 	13, // 28: plugins.EffectRequest.state:type_name -> plugins.State
-	41, // 29: plugins.EffectRequest.profiles:type_name -> plugins.EffectRequest.ProfilesEntry
+	42, // 29: plugins.EffectRequest.profiles:type_name -> plugins.EffectRequest.ProfilesEntry
 	23, // 30: plugins.EffectRequest.observations:type_name -> plugins.Observation
-	42, // 31: plugins.EffectRequest.models:type_name -> plugins.EffectRequest.ModelsEntry
-	43, // 32: plugins.EffectResponse.models:type_name -> plugins.EffectResponse.ModelsEntry
-	4,  // 33: plugins.Error.code:type_name -> plugins.ErrorCode
-	27, // 34: plugins.Envelope.error:type_name -> plugins.Error
-	11, // 35: plugins.State.CurrentPodsEntry.value:type_name -> plugins.PodState
-	12, // 36: plugins.State.CurrentDataEntry.value:type_name -> plugins.DataEntry
-	16, // 37: plugins.Model.ParamsEntry.value:type_name -> plugins.DoubleList
-	10, // 38: plugins.NextStateRequest.ProfilesEntry.value:type_name -> plugins.Profile
-	17, // 39: plugins.NextStateRequest.ModelsEntry.value:type_name -> plugins.Model
-	10, // 40: plugins.EffectRequest.ProfilesEntry.value:type_name -> plugins.Profile
-	17, // 41: plugins.EffectRequest.ModelsEntry.value:type_name -> plugins.Model
-	17, // 42: plugins.EffectResponse.ModelsEntry.value:type_name -> plugins.Model
-	7,  // 43: plugins.Registration.Register:input_type -> plugins.RegisterRequest
-	18, // 44: plugins.ActuatorPlugin.NextState:input_type -> plugins.NextStateRequest
-	20, // 45: plugins.ActuatorPlugin.Perform:input_type -> plugins.PerformRequest
-	24, // 46: plugins.ActuatorPlugin.Effect:input_type -> plugins.EffectRequest
-	8,  // 47: plugins.Registration.Register:output_type -> plugins.RegistrationStatusResponse
-	19, // 48: plugins.ActuatorPlugin.NextState:output_type -> plugins.NextStateResponse
-	5,  // 49: plugins.ActuatorPlugin.Perform:output_type -> plugins.Empty
-	5,  // 50: plugins.ActuatorPlugin.Effect:output_type -> plugins.Empty
-	47, // [47:51] is the sub-list for method output_type
-	43, // [43:47] is the sub-list for method input_type
-	43, // [43:43] is the sub-list for extension type_name
-	43, // [43:43] is the sub-list for extension extendee
-	0,  // [0:43] is the sub-list for field type_name
+	43, // 31: plugins.EffectRequest.models:type_name -> plugins.EffectRequest.ModelsEntry
+	44, // 32: plugins.EffectResponse.models:type_name -> plugins.EffectResponse.ModelsEntry
+	45, // 33: plugins.DescribeRequest.config:type_name -> plugins.DescribeRequest.ConfigEntry
+	4,  // 34: plugins.Error.code:type_name -> plugins.ErrorCode
+	28, // 35: plugins.Envelope.error:type_name -> plugins.Error
+	11, // 36: plugins.State.CurrentPodsEntry.value:type_name -> plugins.PodState
+	12, // 37: plugins.State.CurrentDataEntry.value:type_name -> plugins.DataEntry
+	16, // 38: plugins.Model.ParamsEntry.value:type_name -> plugins.DoubleList
+	10, // 39: plugins.NextStateRequest.ProfilesEntry.value:type_name -> plugins.Profile
+	17, // 40: plugins.NextStateRequest.ModelsEntry.value:type_name -> plugins.Model
+	10, // 41: plugins.EffectRequest.ProfilesEntry.value:type_name -> plugins.Profile
+	17, // 42: plugins.EffectRequest.ModelsEntry.value:type_name -> plugins.Model
+	17, // 43: plugins.EffectResponse.ModelsEntry.value:type_name -> plugins.Model
+	7,  // 44: plugins.Registration.Register:input_type -> plugins.RegisterRequest
+	18, // 45: plugins.ActuatorPlugin.NextState:input_type -> plugins.NextStateRequest
+	20, // 46: plugins.ActuatorPlugin.Perform:input_type -> plugins.PerformRequest
+	24, // 47: plugins.ActuatorPlugin.Effect:input_type -> plugins.EffectRequest
+	8,  // 48: plugins.Registration.Register:output_type -> plugins.RegistrationStatusResponse
+	19, // 49: plugins.ActuatorPlugin.NextState:output_type -> plugins.NextStateResponse
+	5,  // 50: plugins.ActuatorPlugin.Perform:output_type -> plugins.Empty
+	5,  // 51: plugins.ActuatorPlugin.Effect:output_type -> plugins.Empty
+	48, // [48:52] is the sub-list for method output_type
+	44, // [44:48] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_plugins_proto_init() }
@@ -2056,7 +2111,7 @@ func file_plugins_proto_init() {
 	if File_plugins_proto != nil {
 		return
 	}
-	file_plugins_proto_msgTypes[23].OneofWrappers = []any{
+	file_plugins_proto_msgTypes[24].OneofWrappers = []any{
 		(*Envelope_Result)(nil),
 		(*Envelope_Error)(nil),
 	}
@@ -2066,7 +2121,7 @@ func file_plugins_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugins_proto_rawDesc), len(file_plugins_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   39,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

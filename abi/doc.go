@@ -2,9 +2,11 @@
 //
 // It owns the types both sides speak (package abi/actuator), the protobuf
 // schema shared by the Wasm boundary and the gRPC wire (abi/proto, generated
-// into abi/pluginpb) and, as the project grows, the Wasm ABI specification
-// and the SDKs actuator authors build against. It imports nothing of wido
-// but itself. Code linked into Wasm guests (abi/actuator, the guest SDK)
-// must not pull in fmt, encoding/json or reflect-heavy packages; the
-// generated protobuf code is for the host and gRPC plugins only.
+// into abi/pluginpb for the host and gRPC plugins), the Wasm ABI
+// specification (ABI.md), the small wire codec Wasm guests and the host use
+// instead of the protobuf runtime (abi/wire), and the Go guest SDK
+// (abi/guest). It imports nothing of wido but itself. Code linked into Wasm
+// guests (abi/actuator, abi/wire, abi/guest) must not pull in fmt,
+// encoding/json, reflect or the protobuf runtime; abi/imports_test.go
+// enforces it.
 package abi

@@ -20,7 +20,10 @@ func TestImportRules(t *testing.T) {
 	}{
 		{"./abi/...", []string{"abi/"}, nil},
 		{"./abi/actuator/...", []string{"abi/actuator"}, []string{"fmt", "encoding/json", "reflect"}},
-		{"./plugins/...", []string{"abi/", "plugins/"}, []string{"fmt", "encoding/json", "reflect"}},
+		{"./abi/wire/...", []string{"abi/actuator/", "abi/wire/"}, []string{"fmt", "encoding/json", "reflect", "google.golang.org/protobuf"}},
+		{"./abi/guest/...", []string{"abi/actuator/", "abi/wire/", "abi/guest/"}, []string{"fmt", "encoding/json", "reflect", "google.golang.org/protobuf"}},
+		{"./plugins/...", []string{"abi/actuator/", "abi/wire/", "abi/guest/", "plugins/"}, []string{"fmt", "encoding/json", "reflect", "google.golang.org/protobuf"}},
+		{"./wasmhost/...", []string{"abi/", "planner/", "wasmhost/"}, []string{"k8s.io/", "sigs.k8s.io/", "google.golang.org/grpc"}},
 		{"./planner/...", []string{"abi/", "planner/"}, []string{"k8s.io/", "sigs.k8s.io/", "github.com/tetratelabs/wazero", "google.golang.org/grpc"}},
 	}
 	for _, tc := range tests {

@@ -103,7 +103,7 @@ func TestPlanRefusesBadInput(t *testing.T) {
 		{"infinite value", edit("rps: 4800", "rps: .inf"), "Inf"},
 		{"negative priority", edit("priority: 1.0", "priority: -0.5"), "priority is -0.5"},
 		{"unknown actuator", edit("- name: rmPod", "- name: rmPods"), `unknown actuator "rmPods" (shipped: rmPod, scaleCPU, scaleOut)`},
-		{"unknown actuator config field", edit("{max_pods: 128}", "{maxPods: 128}"), `unknown field "maxPods"`},
+		{"unknown actuator config field", edit("{max_pods: 128}", "{maxPods: 128}"), `unknown configuration key "maxPods" (known: max_pods)`},
 		{"bad actuator config value", edit("{max_pods: 128}", "{max_pods: 0}"), "max_pods must be between 1 and 1000"},
 		{"models for an actuator not in use", edit("  scaleOut:             #", "  scaleout:             #"), `models are given for actuator "scaleout"`},
 		{"duplicate key", edit("  rps: {type: throughput}\n", "  rps: {type: throughput}\n  rps: {type: latency}\n"), "key \"rps\" already set"},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wido-dev/wido/abi/actuator"
 	"github.com/wido-dev/wido/plugins/internal/scaling"
+	"github.com/wido-dev/wido/plugins/internal/settings"
 )
 
 // Name is the actuator's name and the name of its action.
@@ -26,15 +27,35 @@ const NameProperty = "name"
 // DefaultMinPods is MinPods when not configured (IDO's default).
 const DefaultMinPods = 1
 
-// Config configures the actuator.
+// Config configures the actuator. Build reads it from text values under
+// the key given with each field.
 type Config struct {
-	// MinPods is the fewest pods a removal may leave. Default 1.
-	MinPods int `json:"min_pods"`
+	// MinPods (key min_pods) is the fewest pods a removal may leave. Default 1.
+	MinPods int
 }
 
 // DefaultConfig returns the configuration used when none is given.
 func DefaultConfig() Config {
 	return Config{MinPods: DefaultMinPods}
+}
+
+// Build returns the actuator configured by config (keys as documented on
+// Config, values as text; absent keys keep their defaults). It is the
+// actuator's guest.Factory.
+//
+// # Errors
+//
+// An unknown key, a value that does not parse, or a value New refuses.
+func Build(config map[string]string) (actuator.Interface, error) {
+	cfg := DefaultConfig()
+	if err := settings.Apply(config, settings.Int("min_pods", &cfg.MinPods)); err != nil {
+		return nil, errors.New(Name + ": " + err.Error())
+	}
+	a, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // Actuator is the rmPod logic. It is immutable and goroutine-safe.

@@ -36,6 +36,7 @@ import (
 
 	"github.com/wido-dev/wido/abi/actuator"
 	"github.com/wido-dev/wido/plugins/internal/scaling"
+	"github.com/wido-dev/wido/plugins/internal/settings"
 )
 
 // Name is the actuator's name and the name of its action.
@@ -58,22 +59,23 @@ const (
 	DefaultBoostFactor     = 1.0
 )
 
-// Config configures the actuator.
+// Config configures the actuator. Build reads it from text values under
+// the key given with each field.
 type Config struct {
-	// CPUMax is the most millicores it proposes. Default 4000.
-	CPUMax int64 `json:"cpu_max"`
-	// CPURounding rounds proposals up to a multiple of it, always adding
+	// CPUMax (key cpu_max) is the most millicores it proposes. Default 4000.
+	CPUMax int64
+	// CPURounding (key cpu_rounding) rounds proposals up to a multiple of it, always adding
 	// one step (⌊cpu/r⌋·r + r, IDO's rounding). Default 100.
-	CPURounding int64 `json:"cpu_rounding"`
-	// SafeguardFactor scales the latency target before solving for CPU.
+	CPURounding int64
+	// SafeguardFactor (key cpu_safeguard_factor) scales the latency target before solving for CPU.
 	// Default 0.95.
-	SafeguardFactor float64 `json:"cpu_safeguard_factor"`
-	// BoostFactor sets the limit to request·BoostFactor when ≥ 1 (1 gives
+	SafeguardFactor float64
+	// BoostFactor (key boost_factor) sets the limit to request·BoostFactor when ≥ 1 (1 gives
 	// Guaranteed pods); below 1 no limit is set. Default 1.
-	BoostFactor float64 `json:"boost_factor"`
-	// Container whose CPU is scaled. Empty: the only container in the
+	BoostFactor float64
+	// Container (key container) whose CPU is scaled. Empty: the only container in the
 	// state's resources (see the package doc for several).
-	Container string `json:"container"`
+	Container string
 }
 
 // DefaultConfig returns the configuration used when none is given.
@@ -84,6 +86,31 @@ func DefaultConfig() Config {
 		SafeguardFactor: DefaultSafeguardFactor,
 		BoostFactor:     DefaultBoostFactor,
 	}
+}
+
+// Build returns the actuator configured by config (keys as documented on
+// Config, values as text; absent keys keep their defaults). It is the
+// actuator's guest.Factory.
+//
+// # Errors
+//
+// An unknown key, a value that does not parse, or a value New refuses.
+func Build(config map[string]string) (actuator.Interface, error) {
+	cfg := DefaultConfig()
+	err := settings.Apply(config,
+		settings.Int64("cpu_max", &cfg.CPUMax),
+		settings.Int64("cpu_rounding", &cfg.CPURounding),
+		settings.Float("cpu_safeguard_factor", &cfg.SafeguardFactor),
+		settings.Float("boost_factor", &cfg.BoostFactor),
+		settings.String("container", &cfg.Container))
+	if err != nil {
+		return nil, errors.New(Name + ": " + err.Error())
+	}
+	a, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // Actuator is the scaleCPU logic. It is immutable and goroutine-safe.

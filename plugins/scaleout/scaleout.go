@@ -16,6 +16,7 @@ import (
 
 	"github.com/wido-dev/wido/abi/actuator"
 	"github.com/wido-dev/wido/plugins/internal/scaling"
+	"github.com/wido-dev/wido/plugins/internal/settings"
 )
 
 // Name is the actuator's name and the name of its action.
@@ -35,15 +36,36 @@ const DefaultMaxPods = 128
 // call well inside the planner's time budget.
 const LimitMaxPods = 1000
 
-// Config configures the actuator.
+// Config configures the actuator. Build reads it from text values under
+// the key given with each field.
 type Config struct {
-	// MaxPods is the most pods a plan may scale to. Default 128.
-	MaxPods int `json:"max_pods"`
+	// MaxPods (key max_pods) is the most pods a plan may scale to. Default
+	// 128.
+	MaxPods int
 }
 
 // DefaultConfig returns the configuration used when none is given.
 func DefaultConfig() Config {
 	return Config{MaxPods: DefaultMaxPods}
+}
+
+// Build returns the actuator configured by config (keys as documented on
+// Config, values as text; absent keys keep their defaults). It is the
+// actuator's guest.Factory.
+//
+// # Errors
+//
+// An unknown key, a value that does not parse, or a value New refuses.
+func Build(config map[string]string) (actuator.Interface, error) {
+	cfg := DefaultConfig()
+	if err := settings.Apply(config, settings.Int("max_pods", &cfg.MaxPods)); err != nil {
+		return nil, errors.New(Name + ": " + err.Error())
+	}
+	a, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // Actuator is the scaleOut logic. It is immutable and goroutine-safe.

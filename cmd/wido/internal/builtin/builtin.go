@@ -25,45 +25,64 @@ func Names() []string {
 //
 // # Errors
 //
-// An unknown name, a config that is not an object of the actuator's fields,
-// or values the actuator refuses.
+// An unknown name, a config that is not an object of scalar values, or
+// keys and values the actuator refuses.
 func New(name string, config []byte) (planner.Actuator, error) {
-	var logic actuator.Interface
-	var err error
-	switch name {
-	case scaleout.Name:
-		cfg := scaleout.DefaultConfig()
-		if err = decode(config, &cfg); err == nil {
-			logic, err = scaleout.New(cfg)
-		}
-	case rmpod.Name:
-		cfg := rmpod.DefaultConfig()
-		if err = decode(config, &cfg); err == nil {
-			logic, err = rmpod.New(cfg)
-		}
-	case scalecpu.Name:
-		cfg := scalecpu.DefaultConfig()
-		if err = decode(config, &cfg); err == nil {
-			logic, err = scalecpu.New(cfg)
-		}
-	default:
+	build, ok := factories[name]
+	if !ok {
 		return nil, fmt.Errorf("unknown actuator %q (shipped: %s)", name, strings.Join(Names(), ", "))
 	}
+	settings, err := ConfigMap(config)
+	if err != nil {
+		return nil, fmt.Errorf("actuator %s: %w", name, err)
+	}
+	logic, err := build(settings)
 	if err != nil {
 		return nil, fmt.Errorf("actuator %s: %w", name, err)
 	}
 	return planner.Native(logic), nil
 }
 
-func decode(b []byte, into any) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
-		return nil
+var factories = map[string]func(map[string]string) (actuator.Interface, error){
+	scaleout.Name: scaleout.Build,
+	rmpod.Name:    rmpod.Build,
+	scalecpu.Name: scalecpu.Build,
+}
+
+// ConfigMap turns an actuator's JSON configuration into the text values an
+// actuator takes (what a Wasm actuator's describe receives): strings as
+// they are, numbers as written, booleans as "true"/"false"; null values are
+// left out. Empty or null config gives nil.
+//
+// # Errors
+//
+// A config that is not a JSON object, or a value that is an object or an
+// array.
+func ConfigMap(config []byte) (map[string]string, error) {
+	config = bytes.TrimSpace(config)
+	if len(config) == 0 || bytes.Equal(config, []byte("null")) {
+		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		return fmt.Errorf("config: %w", err)
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(config, &fields); err != nil {
+		return nil, fmt.Errorf("config: must be a JSON object: %w", err)
 	}
-	return nil
+	out := make(map[string]string, len(fields))
+	for k, raw := range fields {
+		raw = bytes.TrimSpace(raw)
+		switch {
+		case bytes.Equal(raw, []byte("null")):
+		case raw[0] == '"':
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return nil, fmt.Errorf("config: %s: %w", k, err)
+			}
+			out[k] = s
+		case raw[0] == '{' || raw[0] == '[':
+			return nil, fmt.Errorf("config: %s: must be a number, a string or a boolean", k)
+		default:
+			out[k] = string(raw)
+		}
+	}
+	return out, nil
 }

@@ -13,8 +13,11 @@ func TestNew(t *testing.T) {
 		{"rmPod with null config", "rmPod", "null", ""},
 		{"scaleCPU with a container", "scaleCPU", `{"container": "app", "cpu_max": 2000}`, ""},
 		{"unknown actuator", "scaleIn", "", `unknown actuator "scaleIn"`},
-		{"unknown config field", "rmPod", `{"minPods": 2}`, `unknown field "minPods"`},
-		{"config of the wrong type", "scaleOut", `{"max_pods": "many"}`, "cannot unmarshal"},
+		{"unknown config field", "rmPod", `{"minPods": 2}`, `unknown configuration key "minPods" (known: min_pods)`},
+		{"config of the wrong type", "scaleOut", `{"max_pods": "many"}`, `max_pods: not an integer: "many"`},
+		{"numbers given as text", "scaleOut", `{"max_pods": "64"}`, ""},
+		{"a nested value", "scaleOut", `{"max_pods": {"n": 1}}`, "max_pods: must be a number, a string or a boolean"},
+		{"not an object", "scaleOut", `[1]`, "config: must be a JSON object"},
 		{"config the actuator refuses", "scaleCPU", `{"cpu_safeguard_factor": 2}`, "cpu_safeguard_factor must be in (0, 1]"},
 	}
 	for _, tc := range tests {

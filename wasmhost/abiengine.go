@@ -72,7 +72,7 @@ func (e *abiEngine) instantiate(ctx context.Context) (*instance, error) {
 		WithStartFunctions(exportInitialize).
 		WithStdout(out).
 		WithStderr(out)
-	mod, err := e.h.rt.InstantiateModule(ctx, e.compiled, cfg)
+	mod, err := e.h.rt.InstantiateModule(withGuestMemory(ctx), e.compiled, cfg)
 	if err != nil {
 		if errors.Is(err, ErrClosed) {
 			return nil, err
@@ -89,14 +89,11 @@ func (e *abiEngine) instantiate(ctx context.Context) (*instance, error) {
 		inst.fns[c] = mod.ExportedFunction(callExports[c])
 	}
 	e.h.names.Store(mod, e.name)
-	resp, discard, err := inst.call(ctx, e.h.cfg, Describe, e.describe)
+	// A failed describe discards the instance whatever the failure.
+	resp, _, err := inst.call(ctx, e.h.cfg, Describe, e.describe)
 	if err != nil {
 		e.discard(inst)
-		reason := "describe failed"
-		if discard {
-			reason = "describe trapped or did not return in time (" + d.String() + ")"
-		}
-		return nil, refuse(reason+outputNote(out), err)
+		return nil, refuse("describe failed"+outputNote(out), err)
 	}
 	info, err := wire.DecodeInfo(resp)
 	if err != nil {

@@ -43,7 +43,7 @@ func TestBadModules(t *testing.T) {
 		{"import from an unknown module", fixture(t, "importenv"), "imports env.socket_connect from a module guests may not use"},
 		{"import WASI does not define", fixture(t, "importwasi"), "imports wasi_snapshot_preview1.sock_open, which WASI preview 1 does not define"},
 		{"memory above the cap at start", fixture(t, "bigmemory"), "does not compile: section memory: min 4096 pages (256 Mi) over limit of 2048 pages (128 Mi)"},
-		{"describe never returns", fixture(t, "describeloop"), "describe trapped or did not return in time (200ms)"},
+		{"describe never returns", fixture(t, "describeloop"), "describe failed: wido_v1_describe did not return within its deadline of 200ms"},
 	}
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {

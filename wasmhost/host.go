@@ -196,6 +196,9 @@ type host struct {
 	mu      sync.Mutex
 	closed  bool
 	modules map[*module]struct{}
+	// live counts engines not yet closed; Close waits for them, because an
+	// instance's memory must not be unmapped while a call runs in it.
+	live sync.WaitGroup
 }
 
 // The modules a guest may import from (abi/ABI.md, "Imports").
@@ -251,23 +254,31 @@ func (h *host) Load(ctx context.Context, name string, wasm []byte, config map[st
 		return nil, err
 	}
 	m := &module{host: h, name: name}
-	m.cur = newVersion(eng, info)
+	m.cur = newVersion(h, eng, info)
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.closed {
-		_ = eng.close(ctx)
+		h.mu.Unlock()
+		h.closeEngine(ctx, eng)
 		return nil, ErrClosed
 	}
 	h.modules[m] = struct{}{}
+	h.mu.Unlock()
 	return m, nil
 }
 
 // newEngine compiles and validates wasm and returns the engine that runs it,
 // with the actuator's info from describe.
-func (h *host) newEngine(ctx context.Context, name string, wasm []byte, config map[string]string) (engine, actuator.Info, error) {
-	if err := h.checkOpen(); err != nil {
+//
+// A returned engine counts as live until closeEngine.
+func (h *host) newEngine(ctx context.Context, name string, wasm []byte, config map[string]string) (_ engine, _ actuator.Info, err error) {
+	if err := h.begin(); err != nil {
 		return nil, actuator.Info{}, err
 	}
+	defer func() {
+		if err != nil {
+			h.live.Done()
+		}
+	}()
 	refuse := func(reason string, err error) (engine, actuator.Info, error) {
 		return nil, actuator.Info{}, &ModuleError{Module: name, Reason: reason, Err: err}
 	}
@@ -314,13 +325,21 @@ func (h *host) newEngine(ctx context.Context, name string, wasm []byte, config m
 	return eng, info, nil
 }
 
-func (h *host) checkOpen() error {
+// begin counts a new engine as live, unless the host is closed.
+func (h *host) begin() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return ErrClosed
 	}
+	h.live.Add(1)
 	return nil
+}
+
+// closeEngine closes an engine no call runs in.
+func (h *host) closeEngine(ctx context.Context, eng engine) {
+	_ = eng.close(ctx)
+	h.live.Done()
 }
 
 func (h *host) forget(m *module) {
@@ -343,6 +362,18 @@ func (h *host) Close(ctx context.Context) error {
 	h.mu.Unlock()
 	for _, m := range mods {
 		_ = m.Close(ctx)
+	}
+	// Calls in flight finish (each within its deadline) before the runtime
+	// closes their instances.
+	done := make(chan struct{})
+	go func() {
+		h.live.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return fmt.Errorf("wasmhost: close: calls still in flight, runtime left open: %w", ctx.Err())
 	}
 	err := h.rt.Close(ctx)
 	if h.cache != nil {

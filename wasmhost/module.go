@@ -26,20 +26,21 @@ type engine interface {
 // version is an engine with a reference count: the module's own reference
 // while it is current, plus one per call in flight.
 type version struct {
+	host *host
 	eng  engine
 	info actuator.Info
 	refs atomic.Int64
 }
 
-func newVersion(eng engine, info actuator.Info) *version {
-	v := &version{eng: eng, info: info}
+func newVersion(h *host, eng engine, info actuator.Info) *version {
+	v := &version{host: h, eng: eng, info: info}
 	v.refs.Store(1)
 	return v
 }
 
 func (v *version) release() {
 	if v.refs.Add(-1) == 0 {
-		_ = v.eng.close(context.Background())
+		v.host.closeEngine(context.Background(), v.eng)
 	}
 }
 
@@ -172,15 +173,15 @@ func (m *module) Swap(ctx context.Context, wasm []byte, config map[string]string
 		return err
 	}
 	if info.Name != old.info.Name {
-		_ = eng.close(ctx)
+		m.host.closeEngine(ctx, eng)
 		return &ModuleError{Module: m.name, Reason: fmt.Sprintf("new version describes actuator %q, the loaded one is %q", info.Name, old.info.Name)}
 	}
-	next := newVersion(eng, info)
+	next := newVersion(m.host, eng, info)
 	m.mu.Lock()
 	old = m.cur
 	if old == nil {
 		m.mu.Unlock()
-		_ = eng.close(ctx)
+		m.host.closeEngine(ctx, eng)
 		return ErrClosed
 	}
 	m.cur = next

@@ -15,7 +15,26 @@ TOOLS                   := $(CURDIR)/$(BIN)/tools
 PROTOC_GEN_GO_VERSION   := v1.36.12
 PROTOC_GEN_GRPC_VERSION := v1.5.1
 
-.PHONY: all build run test unit vet fmt-check fuzz bench clean help generate tools
+# The shipped actuators, each built to $(PLUGINS)/<name>.wasm from
+# plugins/<name>/wasm with the Go guest SDK.
+PLUGINS    := $(BIN)/plugins
+GO_PLUGINS := scaleout rmpod scalecpu
+WAT_FIXTURES := $(wildcard wasmhost/testdata/*.wat)
+
+# Actuators written in C (plugins/examples), built with clang for wasm32-wasi
+# as WASI reactors; the toolchain comes from Debian (`make wasm-toolchain`).
+# WASI_SYSROOT is only needed for a wasi-libc outside Debian's paths
+# (e.g. a wasi-sdk's share/wasi-sysroot).
+C_PLUGINS      := $(PLUGINS)/c-scaleup.wasm
+CLANG          ?= clang
+WASI_SYSROOT   ?=
+WASM_CFLAGS    := --target=wasm32-wasi -mexec-model=reactor -O2 -mbulk-memory -std=c11 -Wall -Wextra -Wpedantic -Werror \
+                  $(if $(WASI_SYSROOT),--sysroot=$(WASI_SYSROOT))
+WASM_LDFLAGS   := -Wl,--strip-all
+WASM_TOOLCHAIN := clang lld wasi-libc libclang-rt-dev-wasm32
+
+.PHONY: all build run test unit vet fmt-check fuzz bench clean help generate tools plugins FORCE
+.PHONY: wasm-toolchain
 
 all: build
 
@@ -25,8 +44,33 @@ help:
 	@echo "make bench  - benchmarks (planner speed)"
 	@echo "make build  - binaries in $(BIN)/"
 
-build:
+build: plugins
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
+
+# Go's build cache decides what is out of date, so the rule always runs go build.
+plugins: $(GO_PLUGINS:%=$(PLUGINS)/%.wasm)
+
+$(PLUGINS)/%.wasm: FORCE
+	@mkdir -p $(PLUGINS)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -buildmode=c-shared -ldflags='-s -w' -o $@ ./plugins/$*/wasm
+
+plugins: $(C_PLUGINS)
+
+# An explicit rule, so the Go pattern rule above does not apply.
+$(PLUGINS)/c-scaleup.wasm: $(wildcard plugins/examples/c-scaleup/*.[ch]) | wasm-toolchain
+	@mkdir -p $(@D)
+	$(CLANG) $(WASM_CFLAGS) $(WASM_LDFLAGS) -o $@ $(filter %.c,$^)
+
+# clang 14, wasm-ld, wasi-libc and compiler-rt's wasm32 builtins from Debian
+# (bookworm); skipped when clang already finds all of them.
+wasm-toolchain:
+	@if command -v $(CLANG) >/dev/null && command -v wasm-ld >/dev/null \
+		&& [ -e "$$($(CLANG) --target=wasm32-wasi $(if $(WASI_SYSROOT),--sysroot=$(WASI_SYSROOT)) -print-file-name=libc.a)" ] \
+		&& [ -e "$$($(CLANG) --target=wasm32-wasi -print-libgcc-file-name)" ]; then \
+		echo "wasm-toolchain: clang, wasm-ld and wasi-libc present"; \
+	else \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $(WASM_TOOLCHAIN); \
+	fi
 
 run: build
 	$(BIN)/wido plan -f deploy/samples/scenario-golden.yaml
@@ -40,8 +84,10 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-unit:
-	$(GO) test -race -count=1 ./...
+# The C guest's test needs the wasm32 C toolchain; with
+# WIDO_REQUIRE_TOOLCHAINS=1 it fails instead of skipping when it is missing.
+unit: wasm-toolchain
+	WIDO_REQUIRE_TOOLCHAINS=1 $(GO) test -race -count=1 ./...
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
@@ -53,10 +99,11 @@ fuzz:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./planner/...
 
-# protoc comes from Debian (protobuf-compiler 3.21.12 on bookworm); the Go
-# plugins from the Go module proxy at the versions above.
+# protoc (protobuf-compiler 3.21.12 on bookworm) and wat2wasm (wabt, for the
+# Wasm test fixtures) come from Debian; the Go plugins from the Go module
+# proxy at the versions above.
 tools:
-	@command -v protoc >/dev/null || { apt-get update -qq && apt-get install -y -qq protobuf-compiler; }
+	@command -v protoc >/dev/null && command -v wat2wasm >/dev/null || { apt-get update -qq && apt-get install -y -qq protobuf-compiler wabt; }
 	@mkdir -p $(TOOLS)
 	GOBIN=$(TOOLS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
 	GOBIN=$(TOOLS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GRPC_VERSION)
@@ -66,6 +113,9 @@ generate: tools
 		--go_out=. --go_opt=module=github.com/wido-dev/wido \
 		--go-grpc_out=. --go-grpc_opt=module=github.com/wido-dev/wido \
 		abi/proto/plugins.proto
+	for f in $(WAT_FIXTURES); do wat2wasm "$$f" -o "$${f%.wat}.wasm" || exit 1; done
+
+FORCE:
 
 clean:
 	rm -rf $(BIN)

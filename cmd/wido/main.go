@@ -1,6 +1,7 @@
 // Command wido is wido's command-line tool.
 //
 //	wido plan -f SCENARIO [-o text|json]   plan offline, print what wido would do
+//	wido plugin validate PATH.wasm         check an actuator module, print its info
 //	wido version                           print the version
 package main
 
@@ -27,6 +28,7 @@ const usage = `wido — intent-driven orchestration for Kubernetes
 
 Usage:
   wido plan -f SCENARIO [-o text|json]   plan offline: what would wido do?
+  wido plugin validate PATH.wasm         check an actuator module, print its info
   wido version                           print the version
 
 Run "wido COMMAND -h" for a command's flags.
@@ -42,6 +44,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "plan":
 		return runPlan(ctx, args[1:], stdin, stdout, stderr)
+	case "plugin":
+		return runPlugin(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "wido", version)
 		return 0

@@ -14,7 +14,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/wido-dev/wido/abi/actuator"
-	"github.com/wido-dev/wido/cmd/wido/internal/builtin"
 	"github.com/wido-dev/wido/cmd/wido/internal/scenario"
 	"github.com/wido-dev/wido/planner"
 )
@@ -24,8 +23,15 @@ func runPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.SetOutput(stderr)
 	file := fs.String("f", "", "scenario file, YAML or JSON (- for standard input)")
 	output := fs.String("o", "text", "output format: text or json")
+	opts := actuatorOptions{}
+	fs.BoolVar(&opts.native, "native", false, "run the shipped actuators in-process instead of as Wasm modules")
+	fs.StringVar(&opts.pluginsDir, "plugins-dir", defaultPluginsDir(), "directory of the shipped actuator modules (<name>.wasm); default $"+pluginsDirEnv+" or plugins/ next to the wido binary")
+	fs.Func("actuator", "add the actuator module `PATH.wasm` (repeatable); the scenario may configure it by its name", func(path string) error {
+		opts.modules = append(opts.modules, path)
+		return nil
+	})
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: wido plan -f SCENARIO [-o text|json]\n\nPlans offline: reads a scenario (intent, profiles, current state, models,\nactuators, planner budgets) and prints the plan wido would perform and why.\n\n")
+		fmt.Fprint(stderr, "Usage: wido plan -f SCENARIO [-o text|json] [--native] [--actuator PATH.wasm]...\n\nPlans offline: reads a scenario (intent, profiles, current state, models,\nactuators, planner budgets) and prints the plan wido would perform and why.\nThe shipped actuators run as Wasm modules, as in the operator, unless\n--native is given.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -44,7 +50,7 @@ func runPlan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "wido plan: %v\n", err)
 		return 2
 	}
-	plan, problem, err := planScenario(ctx, data)
+	plan, problem, err := planScenario(ctx, data, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "wido plan: %s: %v\n", *file, err)
 		if errors.Is(err, context.Canceled) {
@@ -83,22 +89,23 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 }
 
 // planScenario decodes a scenario, builds its actuators and plans.
-func planScenario(ctx context.Context, data []byte) (*planner.Plan, *planner.Problem, error) {
+func planScenario(ctx context.Context, data []byte, opts actuatorOptions) (*planner.Plan, *planner.Problem, error) {
 	sc, err := scenario.Decode(data)
 	if err != nil {
 		return nil, nil, err
 	}
-	return planDecoded(ctx, sc)
+	return planDecoded(ctx, sc, opts)
 }
 
 // planDecoded builds a decoded scenario's actuators and plans. It returns the
 // problem it planned for, which the text output shows next to the plan.
-func planDecoded(ctx context.Context, sc *scenario.Scenario) (*planner.Plan, *planner.Problem, error) {
-	acts, err := actuatorsOf(sc)
+func planDecoded(ctx context.Context, sc *scenario.Scenario, opts actuatorOptions) (*planner.Plan, *planner.Problem, error) {
+	acts, err := buildActuators(ctx, sc, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := planner.NewPlanner(sc.Config(), acts...)
+	defer acts.Close(context.WithoutCancel(ctx))
+	p, err := planner.NewPlanner(sc.Config(), acts.list...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,33 +115,6 @@ func planDecoded(ctx context.Context, sc *scenario.Scenario) (*planner.Plan, *pl
 		return nil, nil, err
 	}
 	return plan, problem, nil
-}
-
-// actuatorsOf builds the scenario's actuators, or all shipped ones with their
-// defaults when it lists none.
-func actuatorsOf(sc *scenario.Scenario) ([]planner.Actuator, error) {
-	specs := sc.Actuators
-	if len(specs) == 0 {
-		for _, name := range builtin.Names() {
-			specs = append(specs, scenario.Actuator{Name: name})
-		}
-	}
-	var acts []planner.Actuator
-	used := map[string]bool{}
-	for _, spec := range specs {
-		a, err := builtin.New(spec.Name, spec.Config)
-		if err != nil {
-			return nil, err
-		}
-		acts = append(acts, a)
-		used[spec.Name] = true
-	}
-	for _, name := range sc.ModelNames() {
-		if !used[name] {
-			return nil, fmt.Errorf("models are given for actuator %q, which the scenario does not use", name)
-		}
-	}
-	return acts, nil
 }
 
 type jsonPlan struct {

@@ -102,7 +102,7 @@ func TestPlanRefusesBadInput(t *testing.T) {
 		{"NaN value", edit("p99: 0.04", "p99: .nan"), "NaN"},
 		{"infinite value", edit("rps: 4800", "rps: .inf"), "Inf"},
 		{"negative priority", edit("priority: 1.0", "priority: -0.5"), "priority is -0.5"},
-		{"unknown actuator", edit("- name: rmPod", "- name: rmPods"), `unknown actuator "rmPods" (shipped: rmPod, scaleCPU, scaleOut)`},
+		{"unknown actuator", edit("- name: rmPod", "- name: rmPods"), `unknown actuator "rmPods" (shipped: rmPod, scaleCPU, scaleOut; add others with --actuator PATH.wasm)`},
 		{"unknown actuator config field", edit("{max_pods: 128}", "{maxPods: 128}"), `unknown configuration key "maxPods" (known: max_pods)`},
 		{"bad actuator config value", edit("{max_pods: 128}", "{max_pods: 0}"), "max_pods must be between 1 and 1000"},
 		{"models for an actuator not in use", edit("  scaleOut:             #", "  scaleout:             #"), `models are given for actuator "scaleout"`},
@@ -168,7 +168,7 @@ func FuzzPlanScenario(f *testing.F) {
 		if sc.Planner.Timeout.Duration == 0 || sc.Planner.Timeout.Duration > 100*time.Millisecond {
 			sc.Planner.Timeout.Duration = 100 * time.Millisecond
 		}
-		plan, _, err := planDecoded(context.Background(), sc)
+		plan, _, err := planDecoded(context.Background(), sc, actuatorOptions{native: true})
 		if err == nil && plan == nil {
 			t.Fatal("no plan and no error")
 		}

@@ -4,6 +4,7 @@
 package wasmtest
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,11 +39,8 @@ func BuildGo(tb testing.TB, pkg string) []byte {
 		tb.Fatalf("wasmtest: %v", err)
 	}
 	out := filepath.Join(dir, strings.NewReplacer("/", "_", ".", "_").Replace(pkg)+".wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-buildmode=c-shared", "-ldflags=-s -w", "-o", out, pkg)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("wasmtest: building %s: %v\n%s", pkg, err, msg)
+	if err := build(root, pkg, out); err != nil {
+		tb.Fatalf("wasmtest: %v", err)
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
@@ -50,6 +48,37 @@ func BuildGo(tb testing.TB, pkg string) []byte {
 	}
 	built[pkg] = b
 	return b
+}
+
+// ShippedNames lists the shipped actuators' packages under plugins/, each
+// built from plugins/<name>/wasm.
+var ShippedNames = []string{"scaleout", "rmpod", "scalecpu"}
+
+// BuildShipped builds the shipped actuators into dir as <name>.wasm, as
+// `make plugins` does, for tests that need them as files (a TestMain has no
+// testing.TB).
+func BuildShipped(dir string) error {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return err
+	}
+	root := filepath.Dir(strings.TrimSpace(string(out)))
+	for _, name := range ShippedNames {
+		if err := build(root, "./plugins/"+name+"/wasm", filepath.Join(dir, name+".wasm")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func build(root, pkg, out string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-buildmode=c-shared", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building %s: %v\n%s", pkg, err, msg)
+	}
+	return nil
 }
 
 // Shipped returns the module of a shipped actuator: "scaleout", "rmpod" or

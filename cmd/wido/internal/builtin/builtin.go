@@ -20,6 +20,12 @@ func Names() []string {
 	return []string{rmpod.Name, scalecpu.Name, scaleout.Name}
 }
 
+// Shipped reports whether name is an actuator wido ships.
+func Shipped(name string) bool {
+	_, ok := factories[name]
+	return ok
+}
+
 // New builds the shipped actuator name with config (a JSON object; empty or
 // null keeps the defaults), in-process.
 //

@@ -16,17 +16,14 @@ import (
 )
 
 // abiEngine runs a module of wido's ABI: a compiled module and a pool of
-// instances, each serving one call at a time.
+// instances, each serving one call at a time (see pool).
 type abiEngine struct {
 	h        *host
 	name     string
 	compiled wazero.CompiledModule
 	describe []byte // the encoded DescribeRequest every instance receives
 	info     actuator.Info
-
-	// slots holds one entry per instance the pool may have: a ready
-	// instance, or nil for one to create (after a discard).
-	slots chan *instance
+	pool     *pool[instance]
 }
 
 var _ engine = (*abiEngine)(nil)
@@ -39,18 +36,11 @@ func (h *host) newABIEngine(ctx context.Context, name string, compiled wazero.Co
 		name:     name,
 		compiled: compiled,
 		describe: wire.AppendDescribeRequest(nil, config),
-		slots:    make(chan *instance, h.cfg.instances),
 	}
-	for range h.cfg.instances {
-		inst, err := e.instantiate(ctx)
-		if err != nil {
-			for len(e.slots) < cap(e.slots) {
-				e.slots <- nil
-			}
-			_ = e.close(ctx)
-			return nil, actuator.Info{}, err
-		}
-		e.slots <- inst
+	e.pool = newPool(h.cfg.instances, e.instantiate, e.discard)
+	if err := e.pool.fill(ctx); err != nil {
+		_ = compiled.Close(ctx)
+		return nil, actuator.Info{}, err
 	}
 	return e, e.info, nil
 }
@@ -115,30 +105,14 @@ func (e *abiEngine) discard(inst *instance) {
 }
 
 func (e *abiEngine) call(ctx context.Context, c Call, req []byte) ([]byte, bool, error) {
-	var inst *instance
-	select {
-	case inst = <-e.slots:
-	default:
-		select {
-		case inst = <-e.slots:
-		case <-ctx.Done():
-			return nil, false, &CallError{Module: e.name, Call: c, Err: fmt.Errorf("waiting for a free instance: %w", ctx.Err())}
-		}
-	}
-	if inst == nil {
-		var err error
-		if inst, err = e.instantiate(ctx); err != nil {
-			e.slots <- nil
-			return nil, false, &CallError{Module: e.name, Call: c, Err: err}
-		}
+	inst, err := e.pool.get(ctx)
+	if err != nil {
+		return nil, false, &CallError{Module: e.name, Call: c, Err: err}
 	}
 	resp, discard, err := inst.call(ctx, e.h.cfg, c, req)
+	e.pool.put(inst, discard)
 	if discard {
-		e.discard(inst)
-		e.slots <- nil
 		e.h.cfg.logger.Warn("instance discarded", "module", e.name, "call", c.String(), "error", err)
-	} else {
-		e.slots <- inst
 	}
 	if err != nil {
 		return nil, discard, &CallError{Module: e.name, Call: c, Discarded: discard, Output: inst.out.String(), Err: err}
@@ -147,13 +121,9 @@ func (e *abiEngine) call(ctx context.Context, c Call, req []byte) ([]byte, bool,
 }
 
 // close closes every instance and the compiled module. No call is in
-// flight, so every slot is in the channel.
+// flight.
 func (e *abiEngine) close(ctx context.Context) error {
-	for range cap(e.slots) {
-		if inst := <-e.slots; inst != nil {
-			e.discard(inst)
-		}
-	}
+	e.pool.close()
 	return e.compiled.Close(ctx)
 }
 

@@ -41,7 +41,7 @@ all: build
 help:
 	@echo "make run    - build wido and plan the sample scenario (the operator's local cluster arrives with the operator)"
 	@echo "make test   - vet, gofmt check, unit tests with -race, short fuzz runs"
-	@echo "make bench  - benchmarks (planner speed)"
+	@echo "make bench  - benchmarks (planner, wire codec, Wasm host, golden case native vs Wasm)"
 	@echo "make build  - binaries in $(BIN)/"
 
 build: plugins
@@ -96,8 +96,11 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
 
-bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./planner/...
+# Planner speed, the wire codec, the Wasm boundary (empty calls, compile,
+# instantiate, module sizes) and the golden case native vs Wasm.
+bench: plugins
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./planner/... ./abi/wire/... ./wasmhost/...
+	WIDO_PLUGINS_DIR=$(CURDIR)/$(PLUGINS) $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./cmd/wido/
 
 # protoc (protobuf-compiler 3.21.12 on bookworm) and wat2wasm (wabt, for the
 # Wasm test fixtures) come from Debian; the Go plugins from the Go module

@@ -29,7 +29,8 @@ const (
 	MaxMemoryLimit = 4 << 30
 )
 
-// NewConfig returns the default configuration: no compilation cache,
+// NewConfig returns the default configuration: an in-memory compilation
+// cache,
 // 128 MiB of memory per instance, 4 instances per module, 16 MiB messages,
 // deadlines of 1 s for describe, next_state and perform and 10 s for effect,
 // and logs discarded.
@@ -44,7 +45,8 @@ func NewConfig() Config {
 }
 
 // WithCacheDir keeps compiled machine code in dir (created if missing), so a
-// module compiles once per host machine and wazero version. Empty: no cache.
+// module compiles once per host machine and wazero version. Empty: the cache
+// lives in memory, for the Host's lifetime.
 func (c Config) WithCacheDir(dir string) Config { c.cacheDir = dir; return c }
 
 // WithMemoryLimit caps each instance's linear memory, in bytes (rounded down

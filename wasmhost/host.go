@@ -148,8 +148,12 @@ func New(ctx context.Context, cfg Config) (Host, error) {
 			return nil, fmt.Errorf("wasmhost: cache dir: %w", err)
 		}
 		h.cache = cache
-		rc = rc.WithCompilationCache(cache)
+	} else {
+		// In memory: a module compiles once per host even when the Extism
+		// runtime, which is separate, compiles it again.
+		h.cache = wazero.NewCompilationCache()
 	}
+	rc = rc.WithCompilationCache(h.cache)
 	h.rt = wazero.NewRuntimeWithConfig(ctx, rc)
 	if err := h.instantiateHostModules(ctx); err != nil {
 		_ = h.rt.Close(ctx)

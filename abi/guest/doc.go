@@ -26,8 +26,10 @@
 // requests and encodes responses with the small codec of abi/wire (not the
 // protobuf-go runtime, so modules stay small enough for a ConfigMap), turns
 // a returned error into an INVALID_ARGUMENT or INTERNAL error envelope and a
-// panic into an INTERNAL one, and calls runtime.Gosched before every export
-// returns (a Go guest's garbage is only collected when the guest yields).
+// panic into an INTERNAL one, and yields to the Go scheduler
+// (runtime.Gosched) before an export returns often enough for the garbage
+// collector's goroutines to run: after every 16th call and after every
+// 64 KiB of payload (see yieldDue).
 //
 // Register must be called from an init function: with -buildmode=c-shared
 // the host runs package initialisation through _initialize and never calls

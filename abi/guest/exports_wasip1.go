@@ -17,7 +17,6 @@ func abiMarker() {}
 //go:wasmexport wido_v1_buffer
 func exportBuffer(size uint32) uint32 {
 	b := current.buffer(int(size))
-	runtime.Gosched()
 	return uint32(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
 }
 
@@ -39,8 +38,10 @@ func serve(kind CallKind, ptr, size uint32) uint64 {
 		req = unsafe.Slice((*byte)(unsafe.Pointer(uintptr(ptr))), size)
 	}
 	env := current.call(kind, req)
-	// Yield so the runtime can run the garbage collector's background work;
-	// without it a Go guest's heap only grows.
-	runtime.Gosched()
+	if current.yieldDue(kind, len(req)+len(env)) {
+		// Let the runtime run the goroutines a call cannot: the garbage
+		// collector's background workers (see yieldDue).
+		runtime.Gosched()
+	}
 	return uint64(uintptr(unsafe.Pointer(unsafe.SliceData(env))))<<32 | uint64(len(env))
 }

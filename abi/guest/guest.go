@@ -65,6 +65,34 @@ type dispatcher struct {
 	payload []byte // the encoded response, reused
 	out     []byte // the envelope, reused
 	in      []byte // the request buffer handed to the host
+
+	// Calls and payload bytes since the last yield.
+	calls, bytes int
+}
+
+// When an export yields to the Go scheduler before returning (yieldDue).
+const (
+	yieldEveryCalls = 16
+	yieldEveryBytes = 64 << 10
+)
+
+// yieldDue counts a call that moved n payload bytes and reports whether the
+// export must yield (runtime.Gosched) before returning: after describe,
+// after every 16th call and once 64 KiB of requests and responses passed
+// since the last yield (decoding and building them is what allocates). A
+// Wasm guest has one thread; the garbage collector's background goroutines
+// run only when the guest yields, so a guest that never yields keeps
+// growing its heap. A yield costs about 5 µs in a Go guest, more than the
+// rest of an empty call, so it is amortised; abi/RATIONALE.md has the
+// numbers.
+func (d *dispatcher) yieldDue(kind CallKind, n int) bool {
+	d.calls++
+	d.bytes += n
+	if kind == Describe || d.calls >= yieldEveryCalls || d.bytes >= yieldEveryBytes {
+		d.calls, d.bytes = 0, 0
+		return true
+	}
+	return false
 }
 
 // buffer returns a buffer of at least size bytes for the host's request.

@@ -124,16 +124,42 @@ func TestDispatcherReusesItsBuffers(t *testing.T) {
 	}
 }
 
-func TestRegisterAndLog(t *testing.T) {
-	Register(echoFactory)
-	t.Cleanup(func() { Register(nil); logSink = nil })
-	if current.factory == nil {
-		t.Fatal("Register did not set the factory")
+func TestYieldDue(t *testing.T) {
+	tests := []struct {
+		name  string
+		calls []struct {
+			kind CallKind
+			n    int
+		}
+		want []bool
+	}{
+		{name: "describe always yields", calls: []struct {
+			kind CallKind
+			n    int
+		}{{Describe, 10}, {Describe, 10}}, want: []bool{true, true}},
+		{name: "a large payload yields at once", calls: []struct {
+			kind CallKind
+			n    int
+		}{{NextState, 100}, {NextState, 64 << 10}, {NextState, 100}}, want: []bool{false, true, false}},
+		{name: "payloads add up", calls: []struct {
+			kind CallKind
+			n    int
+		}{{NextState, 40 << 10}, {Perform, 30 << 10}}, want: []bool{false, true}},
 	}
-	var got []string
-	logSink = func(l Level, msg string) { got = append(got, msg) }
-	Log(LevelWarn, "careful")
-	if !reflect.DeepEqual(got, []string{"careful"}) {
-		t.Errorf("logged %v", got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &dispatcher{}
+			for i, c := range tc.calls {
+				if got := d.yieldDue(c.kind, c.n); got != tc.want[i] {
+					t.Errorf("call %d: yieldDue = %v, want %v", i, got, tc.want[i])
+				}
+			}
+		})
+	}
+	d := &dispatcher{}
+	for i := 1; i <= 48; i++ {
+		if got := d.yieldDue(NextState, 0); got != (i%16 == 0) {
+			t.Fatalf("small call %d: yieldDue = %v", i, got)
+		}
 	}
 }

@@ -8,7 +8,7 @@ LDFLAGS     := -s -w -X main.version=$(VERSION)
 # Packages whose code runs goroutines (checked with -race).
 FUZZTIME    ?= 10s
 # package:FuzzTarget pairs run by `make fuzz` (and so by `make test`).
-FUZZ_TARGETS := ./cmd/wido/internal/scenario:FuzzDecode ./cmd/wido:FuzzPlanScenario ./abi/pluginpb:FuzzNextStateRequest
+FUZZ_TARGETS := ./cmd/wido/internal/scenario:FuzzDecode ./cmd/wido:FuzzPlanScenario ./abi/pluginpb:FuzzNextStateRequest ./abi/wire:FuzzDecodeNextStateRequest ./abi/wire:FuzzDecodeNextStateResponse ./abi/wire:FuzzDecodeEnvelope
 
 # Code generation tools, pinned; installed into $(TOOLS) by `make tools`.
 TOOLS                   := $(CURDIR)/$(BIN)/tools

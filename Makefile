@@ -14,6 +14,7 @@ FUZZ_TARGETS := ./cmd/wido/internal/scenario:FuzzDecode ./cmd/wido:FuzzPlanScena
 TOOLS                   := $(CURDIR)/$(BIN)/tools
 PROTOC_GEN_GO_VERSION   := v1.36.12
 PROTOC_GEN_GRPC_VERSION := v1.5.1
+CONTROLLER_GEN_VERSION  := v0.23.0
 
 # The shipped actuators, each built to $(PLUGINS)/<name>.wasm from
 # plugins/<name>/wasm with the Go guest SDK.
@@ -34,7 +35,7 @@ WASM_LDFLAGS   := -Wl,--strip-all
 WASM_TOOLCHAIN := clang lld wasi-libc libclang-rt-dev-wasm32
 
 .PHONY: all build run test unit vet fmt-check fuzz bench clean help generate tools plugins FORCE
-.PHONY: wasm-toolchain
+.PHONY: wasm-toolchain manifests k8s-tools
 
 all: build
 
@@ -84,10 +85,14 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-# The C guest's test needs the wasm32 C toolchain; with
-# WIDO_REQUIRE_TOOLCHAINS=1 it fails instead of skipping when it is missing.
+# The C guest's test needs the wasm32 C toolchain and the operator's tests a
+# real etcd and kube-apiserver (envtest, KUBEBUILDER_ASSETS), built from Go
+# modules by hack/k8s-tools/build.sh into a cache outside the checkout (5-15
+# minutes the first time). With WIDO_REQUIRE_TOOLCHAINS=1 a test whose
+# toolchain is missing fails instead of skipping.
 unit: wasm-toolchain
-	WIDO_REQUIRE_TOOLCHAINS=1 $(GO) test -race -count=1 ./...
+	assets=$$(hack/k8s-tools/build.sh) && \
+	KUBEBUILDER_ASSETS=$$assets WIDO_REQUIRE_TOOLCHAINS=1 $(GO) test -race -count=1 ./...
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
@@ -110,6 +115,7 @@ tools:
 	@mkdir -p $(TOOLS)
 	GOBIN=$(TOOLS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
 	GOBIN=$(TOOLS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GRPC_VERSION)
+	GOBIN=$(TOOLS) $(GO) install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
 
 generate: tools
 	PATH=$(TOOLS):$$PATH protoc -I abi/proto \
@@ -117,6 +123,18 @@ generate: tools
 		--go-grpc_out=. --go-grpc_opt=module=github.com/wido-dev/wido \
 		abi/proto/plugins.proto
 	for f in $(WAT_FIXTURES); do wat2wasm "$$f" -o "$${f%.wat}.wasm" || exit 1; done
+
+# CRDs (deploy/crds) and deep-copy code from the API types in operator/api.
+# Floats are allowed: objective values and priorities are IDO's floats.
+manifests: tools
+	$(TOOLS)/controller-gen object paths=./operator/api/...
+	$(TOOLS)/controller-gen crd:allowDangerousTypes=true paths=./operator/api/... output:crd:artifacts:config=deploy/crds
+
+# Builds etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
+# kubectl and kwok v1.37.2 (5-15 minutes cold on 2 cores, then cached) and
+# prints where they are.
+k8s-tools:
+	@hack/k8s-tools/build.sh
 
 FORCE:
 

@@ -35,7 +35,7 @@ WASM_LDFLAGS   := -Wl,--strip-all
 WASM_TOOLCHAIN := clang lld wasi-libc libclang-rt-dev-wasm32
 
 .PHONY: all build run test unit vet fmt-check fuzz bench clean help generate tools plugins FORCE
-.PHONY: wasm-toolchain manifests k8s-tools
+.PHONY: wasm-toolchain manifests k8s-tools prometheus
 
 all: build
 
@@ -90,7 +90,7 @@ fmt-check:
 # modules by hack/k8s-tools/build.sh into a cache outside the checkout (5-15
 # minutes the first time). With WIDO_REQUIRE_TOOLCHAINS=1 a test whose
 # toolchain is missing fails instead of skipping.
-unit: wasm-toolchain
+unit: wasm-toolchain prometheus
 	assets=$$(hack/k8s-tools/build.sh) && \
 	KUBEBUILDER_ASSETS=$$assets WIDO_REQUIRE_TOOLCHAINS=1 $(GO) test -race -count=1 ./...
 
@@ -129,6 +129,11 @@ generate: tools
 manifests: tools
 	$(TOOLS)/controller-gen object paths=./operator/api/...
 	$(TOOLS)/controller-gen crd:allowDangerousTypes=true paths=./operator/api/... output:crd:artifacts:config=deploy/crds
+
+# A real Prometheus for the telemetry tests: Debian's prometheus (2.42); the
+# package starts no daemon here, tests run it on a loopback port.
+prometheus:
+	@command -v prometheus >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus; }
 
 # Builds etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
 # kubectl and kwok v1.37.2 (5-15 minutes cold on 2 cores, then cached) and

@@ -18,9 +18,11 @@ type Reason string
 
 // The reasons a measurement is unknown.
 const (
-	// QueryFailed: Prometheus could not be reached or refused the query
-	// (e.g. a PromQL syntax error).
+	// QueryFailed: Prometheus could not be reached or failed to answer.
 	QueryFailed Reason = "QueryFailed"
+	// InvalidQuery: Prometheus refused the query as bad data, e.g. a PromQL
+	// syntax error.
+	InvalidQuery Reason = "InvalidQuery"
 	// QueryTimeout: no answer within the timeout.
 	QueryTimeout Reason = "QueryTimeout"
 	// NoData: the query matched no series.
@@ -118,8 +120,8 @@ func (p *Prometheus) api(endpoint string) (promv1.API, error) {
 //
 // # Errors
 //
-// An *UnknownError: QueryFailed (unreachable, HTTP or PromQL error),
-// QueryTimeout, NoData, Ambiguous (several series), NotANumber or Stale.
+// An *UnknownError: QueryFailed (unreachable, HTTP error), InvalidQuery
+// (PromQL error), QueryTimeout, NoData, Ambiguous (several series), NotANumber or Stale.
 // ctx's own cancellation is returned as is.
 func (p *Prometheus) Measure(ctx context.Context, endpoint, query string) (Measurement, error) {
 	unknown := func(r Reason, err error) (Measurement, error) {
@@ -139,6 +141,10 @@ func (p *Prometheus) Measure(ctx context.Context, endpoint, query string) (Measu
 		}
 		if errors.Is(qctx.Err(), context.DeadlineExceeded) {
 			return unknown(QueryTimeout, fmt.Errorf("no answer within %s", p.timeout))
+		}
+		var perr *promv1.Error
+		if errors.As(err, &perr) && perr.Type == promv1.ErrBadData {
+			return unknown(InvalidQuery, err)
 		}
 		return unknown(QueryFailed, err)
 	}

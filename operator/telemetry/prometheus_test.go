@@ -50,7 +50,7 @@ func TestMeasureAgainstPrometheus(t *testing.T) {
 		{name: "division by zero", query: `sum(kpi_latency_ms) / 0`, reason: NotANumber, msg: "+Inf"},
 		{name: "several series", query: `kpi_latency_ms`, reason: Ambiguous, msg: "2 series"},
 		{name: "a range vector", query: `kpi_latency_ms[1m]`, reason: Ambiguous, msg: "matrix"},
-		{name: "invalid PromQL", query: `sum(kpi_latency_ms`, reason: QueryFailed, msg: "parse error"},
+		{name: "invalid PromQL", query: `sum(kpi_latency_ms`, reason: InvalidQuery, msg: "parse error"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

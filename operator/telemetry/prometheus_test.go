@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wido-dev/wido/operator/internal/promtest"
+	"github.com/wido-dev/wido/operator/promtest"
 )
 
 // metrics is what the test's scrape target serves.

@@ -75,5 +75,5 @@ func root(t testing.TB) string {
 	if !ok {
 		t.Fatal("testenv: cannot locate the repository")
 	}
-	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }

@@ -14,7 +14,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	widov1 "github.com/wido-dev/wido/operator/api/v1alpha1"
-	"github.com/wido-dev/wido/operator/internal/testenv"
+	"github.com/wido-dev/wido/operator/testenv"
 )
 
 func intent(name string, mods ...func(*widov1.Intent)) *widov1.Intent {

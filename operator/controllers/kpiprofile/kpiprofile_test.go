@@ -15,9 +15,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	widov1 "github.com/wido-dev/wido/operator/api/v1alpha1"
-	"github.com/wido-dev/wido/operator/internal/promtest"
-	"github.com/wido-dev/wido/operator/internal/testenv"
+	"github.com/wido-dev/wido/operator/promtest"
 	"github.com/wido-dev/wido/operator/telemetry"
+	"github.com/wido-dev/wido/operator/testenv"
 )
 
 // TestReconcile resolves profiles in a real API server against a real

@@ -2,6 +2,7 @@
 //
 //	wido plan -f SCENARIO [-o text|json]   plan offline, print what wido would do
 //	wido plugin validate PATH.wasm         check an actuator module, print its info
+//	wido operator --prometheus-url URL     run the operator
 //	wido version                           print the version
 package main
 
@@ -29,6 +30,7 @@ const usage = `wido — intent-driven orchestration for Kubernetes
 Usage:
   wido plan -f SCENARIO [-o text|json]   plan offline: what would wido do?
   wido plugin validate PATH.wasm         check an actuator module, print its info
+  wido operator --prometheus-url URL     run the operator against the current cluster
   wido version                           print the version
 
 Run "wido COMMAND -h" for a command's flags.
@@ -44,6 +46,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "plan":
 		return runPlan(ctx, args[1:], stdin, stdout, stderr)
+	case "operator":
+		return runOperator(ctx, args[1:], stderr)
 	case "plugin":
 		return runPlugin(ctx, args[1:], stdout, stderr)
 	case "version", "--version":

@@ -16,6 +16,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/yaml"
 
@@ -131,7 +132,12 @@ func operate(ctx context.Context, cfg *rest.Config, o operatorOptions, stderr io
 	if err := (&kpiprofile.Reconciler{Client: mgr.GetClient(), Prometheus: prom}).SetupWithManager(mgr); err != nil {
 		return err
 	}
+	metrics, err := intent.NewMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	ir := &intent.Reconciler{
+		Metrics:   metrics,
 		Client:    mgr.GetClient(),
 		Measurer:  prom,
 		Actuators: acts.list,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -88,11 +89,11 @@ func TestOperator(t *testing.T) {
 			Objectives: []widov1.Objective{{Name: "p99", Value: 0.03, MeasuredBy: "p99latency"}, {Name: "rps", Value: 0, MeasuredBy: "throughput"}}},
 	}))
 
-	probe := freeAddr(t)
+	probe, metricsAddr := freeAddr(t), freeAddr(t)
 	opts := operatorOptions{
 		prometheusURL: prom.URL, queryTimeout: 2 * time.Second, maxAge: time.Minute,
 		workers: 2, interval: time.Second, maxStates: 2000, planTimeout: time.Second,
-		modelsFile: modelsFile, metricsAddr: "0", probeAddr: probe,
+		modelsFile: modelsFile, metricsAddr: metricsAddr, probeAddr: probe,
 		leaderElect: true, leaderElectionNS: "default", gracefulShutdown: 5 * time.Second,
 		actuators: actuatorOptions{pluginsDir: defaultPluginsDir()},
 	}
@@ -154,6 +155,15 @@ func TestOperator(t *testing.T) {
 			t.Errorf("GET %s: %v %v", path, resp, err)
 		} else {
 			resp.Body.Close()
+		}
+	}
+	resp, err := http.Get("http://" + metricsAddr + "/metrics")
+	must(err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, name := range []string{"wido_plan_duration_seconds", `wido_actions_total{actuator="scaleOut",result="performed"} 1`, "wido_objective_value", "controller_runtime_reconcile_total"} {
+		if !strings.Contains(string(body), name) {
+			t.Errorf("/metrics lacks %s", name)
 		}
 	}
 	if !strings.Contains(logs.String(), "actuator loaded") {

@@ -79,6 +79,8 @@ type Reconciler struct {
 	Interval time.Duration
 	// Workers reconcile Intents in parallel. Default 4.
 	Workers int
+	// Metrics, if set, are updated by every reconcile.
+	Metrics *Metrics
 
 	planner planner.Planner
 }
@@ -194,6 +196,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	allMet := true
 	current, goal, profs := problem(&in, profiles, w, ms, now)
 	for _, m := range ms {
+		r.observe(&in, m, profs, goal)
 		os := widov1.ObjectiveStatus{Name: m.Name}
 		if m.Known {
 			v := m.Value
@@ -225,7 +228,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 
 	// Plan.
+	start := time.Now()
 	plan, err := r.planner.CreatePlan(ctx, &planner.Problem{Current: current, Goal: goal, Profiles: profs, Models: r.Models})
+	if r.Metrics != nil {
+		r.Metrics.PlanDuration.Observe(time.Since(start).Seconds())
+		if err == nil {
+			r.Metrics.Plans.WithLabelValues(string(plan.Explanation.Stopped)).Inc()
+			for _, ae := range plan.Explanation.ActuatorErrors {
+				r.Metrics.ActuatorErrors.WithLabelValues(ae.Actuator).Inc()
+			}
+		}
+	}
 	if err != nil {
 		set(ConditionPlanBlocked, metav1.ConditionTrue, "PlanFailed", err.Error())
 		r.event(&in, corev1.EventTypeWarning, "PlanFailed", "%v", err)
@@ -252,6 +265,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return done()
 	}
 	if mode == widov1.Recommend {
+		r.countActions(plan, "recommended")
 		set(ConditionPlanBlocked, metav1.ConditionTrue, actuation.ReasonModeForbids, "mode Recommend: the plan is reported, not performed")
 		r.event(&in, corev1.EventTypeNormal, "Recommended", "plan %s (%s)", planText(plan), e.Stopped)
 		return done()
@@ -274,13 +288,19 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	res, err := r.Executor.Apply(ctx, &in, ops, planText(plan)+" ("+string(e.Stopped)+")")
 	if err != nil {
 		logger.Error(err, "actuation failed")
+		r.countActions(plan, "failed")
 		set(ConditionPlanBlocked, metav1.ConditionTrue, "ActuationFailed", err.Error())
 		r.event(&in, corev1.EventTypeWarning, "ActuationFailed", "%v", err)
 		return done()
 	}
 	if res.Blocked {
 		set(ConditionPlanBlocked, metav1.ConditionTrue, res.Guard, res.Message)
+		r.countActions(plan, "blocked")
+		if r.Metrics != nil {
+			r.Metrics.GuardBlocks.WithLabelValues(res.Guard).Inc()
+		}
 	} else {
+		r.countActions(plan, "performed")
 		set(ConditionPlanBlocked, metav1.ConditionFalse, ReasonNotBlocked, "performed")
 	}
 	if len(res.Performed) > 0 {
@@ -288,6 +308,36 @@ func (r *Reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		st.LastAction = planText(plan)
 	}
 	return done()
+}
+
+// observe exports one objective's measurement.
+func (r *Reconciler) observe(in *widov1.Intent, m Measured, profs map[string]actuator.Profile, goal actuator.State) {
+	if r.Metrics == nil {
+		return
+	}
+	labels := []string{in.Namespace, in.Name, m.Name}
+	if !m.Known {
+		r.Metrics.Objective.DeleteLabelValues(labels...)
+		r.Metrics.ObjectiveMet.WithLabelValues(labels...).Set(0)
+		r.Metrics.UnknownMeasures.WithLabelValues(m.Reason).Inc()
+		return
+	}
+	r.Metrics.Objective.WithLabelValues(labels...).Set(m.Value)
+	met := 0.0
+	if actuator.Meets(profs[m.Name], m.Value, goal.Intent.Objectives[m.Name], goal.Intent.Tolerances[m.Name]) {
+		met = 1
+	}
+	r.Metrics.ObjectiveMet.WithLabelValues(labels...).Set(met)
+}
+
+// countActions counts a plan's actions with a result.
+func (r *Reconciler) countActions(plan *planner.Plan, result string) {
+	if r.Metrics == nil {
+		return
+	}
+	for _, a := range plan.Actions {
+		r.Metrics.Actions.WithLabelValues(a.Name, result).Inc()
+	}
 }
 
 // perform asks each actuator of the plan for its operations, in plan order.

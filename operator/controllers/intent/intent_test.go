@@ -21,6 +21,9 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/wido-dev/wido/abi/actuator"
 	"github.com/wido-dev/wido/operator/actuation"
 	widov1 "github.com/wido-dev/wido/operator/api/v1alpha1"
@@ -107,7 +110,10 @@ func TestEndToEnd(t *testing.T) {
 	must(t, err)
 	clock := clocktesting.NewFakePassiveClock(time.Now())
 	recorder := events.NewFakeRecorder(100)
+	metrics, err := NewMetrics(prometheus.NewRegistry())
+	must(t, err)
 	r := &Reconciler{
+		Metrics:   metrics,
 		Client:    env.Client,
 		Measurer:  telemetry.NewPrometheus(prom.URL, 2*time.Second, time.Minute),
 		Actuators: []planner.Actuator{planner.Native(out), planner.Native(rm)},
@@ -150,6 +156,15 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("lastPlan %+v, lastAction %q", got.Status.LastPlan, got.Status.LastAction)
 		}
 		expectEvent(t, recorder, "Scaled")
+		if n := testutil.ToFloat64(metrics.Actions.WithLabelValues("scaleOut", "performed")); n != 1 {
+			t.Errorf("wido_actions_total{scaleOut,performed} = %v, want 1", n)
+		}
+		if v := testutil.ToFloat64(metrics.Objective.WithLabelValues("default", "frontend", "p99")); v != 0.04 {
+			t.Errorf("wido_objective_value{p99} = %v, want 0.04", v)
+		}
+		if n := testutil.ToFloat64(metrics.Plans.WithLabelValues("GoalReached")); n != 1 {
+			t.Errorf("wido_plans_total{GoalReached} = %v, want 1", n)
+		}
 	})
 
 	// The ReplicaSet controller would now start two pods.
@@ -168,6 +183,12 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("replicas = %d, want 4 untouched", n)
 		}
 		expectEvent(t, recorder, ReasonMetricsUnknown)
+		if n := testutil.ToFloat64(metrics.UnknownMeasures.WithLabelValues("NoData")); n < 1 {
+			t.Errorf("wido_unknown_measurements_total{NoData} = %v", n)
+		}
+		if v := testutil.ToFloat64(metrics.ObjectiveMet.WithLabelValues("default", "frontend", "p99")); v != 0 {
+			t.Errorf("wido_objective_met{p99} = %v while unknown, want 0", v)
+		}
 		serving.Store(true)
 	})
 

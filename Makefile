@@ -124,11 +124,13 @@ generate: tools
 		abi/proto/plugins.proto
 	for f in $(WAT_FIXTURES); do wat2wasm "$$f" -o "$${f%.wat}.wasm" || exit 1; done
 
-# CRDs (deploy/crds) and deep-copy code from the API types in operator/api.
+# CRDs (deploy/crds) and deep-copy code from the API types in operator/api,
+# and the operator's ClusterRole (deploy/rbac/role.yaml) from operator/rbac.go.
 # Floats are allowed: objective values and priorities are IDO's floats.
 manifests: tools
 	$(TOOLS)/controller-gen object paths=./operator/api/...
 	$(TOOLS)/controller-gen crd:allowDangerousTypes=true paths=./operator/api/... output:crd:artifacts:config=deploy/crds
+	$(TOOLS)/controller-gen rbac:roleName=wido-operator paths=./operator/... output:rbac:artifacts:config=deploy/rbac
 
 # A real Prometheus for the telemetry tests: Debian's prometheus (2.42); the
 # package starts no daemon here, tests run it on a loopback port.

@@ -26,6 +26,8 @@ import (
 // Env is a running control plane.
 type Env struct {
 	Config *rest.Config
+	// Client talks to the API server directly (no cache); it is a
+	// client.WithWatch, for interceptor.NewClient.
 	Client client.Client
 	Scheme *k8sruntime.Scheme
 }
@@ -62,7 +64,7 @@ func Start(t testing.TB) *Env {
 			t.Errorf("testenv: stop: %v", err)
 		}
 	})
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme})
 	if err != nil {
 		t.Fatal(err)
 	}

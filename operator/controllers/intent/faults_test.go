@@ -15,6 +15,8 @@ import (
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/wido-dev/wido/abi/actuator"
@@ -176,4 +178,63 @@ func TestFaults(t *testing.T) {
 			t.Errorf("Reconcile = %v", err)
 		}
 	})
+}
+
+// TestIntentDeletedWhileActing deletes the Intent while its scale is being
+// written: the action finishes, the status update finds no Intent, and
+// neither that reconcile nor the next one fails or panics.
+func TestIntentDeletedWhileActing(t *testing.T) {
+	env := testenv.Start(t)
+	ctx := context.Background()
+	must(t, env.Client.Create(ctx, &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"},
+		Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](2),
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "app"}}}}},
+	}))
+	for _, p := range []*widov1.KPIProfile{
+		{ObjectMeta: metav1.ObjectMeta{Name: "p99latency", Namespace: "default"}, Spec: widov1.KPIProfileSpec{Type: widov1.Latency, Query: "lat"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "throughput", Namespace: "default"}, Spec: widov1.KPIProfileSpec{Type: widov1.Throughput, Query: "rps"}},
+	} {
+		must(t, env.Client.Create(ctx, p))
+	}
+	in := &widov1.Intent{ObjectMeta: metav1.ObjectMeta{Name: "i", Namespace: "default"},
+		Spec: widov1.IntentSpec{TargetRef: widov1.TargetRef{Kind: widov1.Deployment, Name: "web"},
+			Objectives: []widov1.Objective{{Name: "p99", Value: 0.03, MeasuredBy: "p99latency"}, {Name: "rps", Value: 0, MeasuredBy: "throughput"}}}}
+	must(t, env.Client.Create(ctx, in))
+
+	// The client deletes the Intent just before the scale is written.
+	deleting := interceptor.Funcs{SubResourceUpdate: func(ctx context.Context, c client.Client, sub string, obj client.Object, opts ...client.SubResourceUpdateOption) error {
+		if sub == "scale" {
+			if err := c.Delete(ctx, &widov1.Intent{ObjectMeta: metav1.ObjectMeta{Name: "i", Namespace: "default"}}); err != nil {
+				return err
+			}
+		}
+		return c.SubResource(sub).Update(ctx, obj, opts...)
+	}}
+	c := interceptor.NewClient(env.Client.(client.WithWatch), deleting)
+	out, err := scaleout.Build(nil)
+	must(t, err)
+	r := &Reconciler{
+		Client:    c,
+		Measurer:  fakeMeasurer{"lat": 0.04, "rps": 4800},
+		Actuators: []planner.Actuator{planner.Native(out)},
+		Models: map[string]actuator.Models{"scaleOut": {"p99": {
+			"popt": {0.306355135, 0.193240314, 53.0816499, 0.0147372746}, "throughputScale": {0.002143905536223758, 0.9993568283391329},
+			"throughputRange": {0.3, 6064}, "replicaRange": {1, 12}}}},
+		Executor: &actuation.Executor{Client: c},
+	}
+	key := reconcile.Request{NamespacedName: types.NamespacedName{Namespace: "default", Name: "i"}}
+	if _, err := r.Reconcile(ctx, key); err != nil {
+		t.Fatalf("Reconcile while the Intent is deleted: %v", err)
+	}
+	var d appsv1.Deployment
+	must(t, env.Client.Get(ctx, types.NamespacedName{Namespace: "default", Name: "web"}, &d))
+	if *d.Spec.Replicas != 4 {
+		t.Errorf("replicas = %d; the action in flight should finish", *d.Spec.Replicas)
+	}
+	if _, err := r.Reconcile(ctx, key); err != nil {
+		t.Errorf("Reconcile after deletion: %v", err)
+	}
 }

@@ -102,10 +102,13 @@ fuzz:
 	done
 
 # Planner speed, the wire codec, the Wasm boundary (empty calls, compile,
-# instantiate, module sizes) and the golden case native vs Wasm.
-bench: plugins
+# instantiate, module sizes), the golden case native vs Wasm, and a planning
+# round of 500 Intents against a real API server and Prometheus.
+bench: plugins prometheus
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./planner/... ./abi/wire/... ./wasmhost/...
 	WIDO_PLUGINS_DIR=$(CURDIR)/$(PLUGINS) $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./cmd/wido/
+	assets=$$(hack/k8s-tools/build.sh) && KUBEBUILDER_ASSETS=$$assets \
+	$(GO) test -run='^$$' -bench=PlanningRound -benchtime=3x -timeout=20m ./operator/controllers/intent/
 
 # protoc (protobuf-compiler 3.21.12 on bookworm) and wat2wasm (wabt, for the
 # Wasm test fixtures) come from Debian; the Go plugins from the Go module

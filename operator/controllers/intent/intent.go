@@ -81,6 +81,10 @@ type Reconciler struct {
 	Workers int
 	// Metrics, if set, are updated by every reconcile.
 	Metrics *Metrics
+	// TargetIndexed says Client's cache indexes Intents by target
+	// (IndexTargets), so the duplicate check lists only the Intents on the
+	// same workload. SetupWithManager sets it.
+	TargetIndexed bool
 
 	planner planner.Planner
 }
@@ -93,6 +97,10 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if err := r.init(); err != nil {
 		return err
 	}
+	if err := IndexTargets(context.Background(), mgr.GetFieldIndexer()); err != nil {
+		return fmt.Errorf("%s: index intents by target: %w", ControllerName, err)
+	}
+	r.TargetIndexed = true
 	inNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 		var list widov1.IntentList
 		if err := r.Client.List(ctx, &list, client.InNamespace(o.GetNamespace())); err != nil {
@@ -457,11 +465,25 @@ func (r *Reconciler) readWorkload(ctx context.Context, in *widov1.Intent) (Workl
 	return w, true, nil
 }
 
+// targetIndex indexes Intents by their target ("Kind namespace/name").
+const targetIndex = "wido.dev/target"
+
+// IndexTargets adds the index of Intents by target to a cache.
+func IndexTargets(ctx context.Context, indexer client.FieldIndexer) error {
+	return indexer.IndexField(ctx, &widov1.Intent{}, targetIndex, func(o client.Object) []string {
+		return []string{targetText(o.(*widov1.Intent))}
+	})
+}
+
 // olderIntentOnTarget returns the name of another Intent on the same
 // workload that takes precedence (created earlier; by name on a tie).
 func (r *Reconciler) olderIntentOnTarget(ctx context.Context, in *widov1.Intent) (string, error) {
 	var list widov1.IntentList
-	if err := r.Client.List(ctx, &list, client.InNamespace(in.Namespace)); err != nil {
+	opts := []client.ListOption{client.InNamespace(in.Namespace)}
+	if r.TargetIndexed {
+		opts = append(opts, client.MatchingFields{targetIndex: targetText(in)})
+	}
+	if err := r.Client.List(ctx, &list, opts...); err != nil {
 		return "", fmt.Errorf("%s: list intents: %w", ControllerName, err)
 	}
 	var others []widov1.Intent

@@ -18,10 +18,12 @@ import (
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/wido-dev/wido/abi/actuator"
@@ -91,8 +93,8 @@ type Reconciler struct {
 
 var _ reconcile.Reconciler = (*Reconciler)(nil)
 
-// SetupWithManager registers the controller: Intents, their KPIProfiles
-// and the pods of their namespace trigger a reconcile.
+// SetupWithManager registers the controller: changes of an Intent's spec,
+// of the KPIProfiles and of the pods of its namespace trigger a reconcile.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if err := r.init(); err != nil {
 		return err
@@ -117,7 +119,9 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		workers = 4
 	}
 	return ctrl.NewControllerManagedBy(mgr).Named(ControllerName).
-		For(&widov1.Intent{}).
+		// Only spec changes: the controller's own status writes must not
+		// trigger it again (the interval replans).
+		For(&widov1.Intent{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&widov1.KPIProfile{}, inNamespace).
 		Watches(&corev1.Pod{}, inNamespace).
 		WithOptions(controller.Options{MaxConcurrentReconciles: workers}).

@@ -13,7 +13,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	widov1 "github.com/wido-dev/wido/operator/api/v1alpha1"
@@ -64,7 +66,9 @@ var _ reconcile.Reconciler = (*Reconciler)(nil)
 
 // SetupWithManager registers the controller.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	return ctrl.NewControllerManagedBy(mgr).Named(ControllerName).For(&widov1.KPIProfile{}).Complete(r)
+	return ctrl.NewControllerManagedBy(mgr).Named(ControllerName).
+		For(&widov1.KPIProfile{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Complete(r)
 }
 
 // Reconcile implements reconcile.Reconciler.

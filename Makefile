@@ -34,13 +34,14 @@ WASM_CFLAGS    := --target=wasm32-wasi -mexec-model=reactor -O2 -mbulk-memory -s
 WASM_LDFLAGS   := -Wl,--strip-all
 WASM_TOOLCHAIN := clang lld wasi-libc libclang-rt-dev-wasm32
 
-.PHONY: all build run test unit vet fmt-check fuzz bench clean help generate tools plugins FORCE
+.PHONY: all build run plan test unit vet fmt-check fuzz bench clean help generate tools plugins FORCE
 .PHONY: wasm-toolchain manifests k8s-tools prometheus
 
 all: build
 
 help:
-	@echo "make run    - build wido and plan the sample scenario (the operator's local cluster arrives with the operator)"
+	@echo "make run    - a local cluster (kwok nodes) with Prometheus, a demo workload and wido operator on it"
+	@echo "make plan   - plan the golden scenario offline"
 	@echo "make test   - vet, gofmt check, unit tests with -race, short fuzz runs"
 	@echo "make bench  - benchmarks (planner, wire codec, Wasm host, golden case native vs Wasm)"
 	@echo "make build  - binaries in $(BIN)/"
@@ -73,7 +74,14 @@ wasm-toolchain:
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $(WASM_TOOLCHAIN); \
 	fi
 
-run: build
+# A local cluster (etcd, kube-apiserver, controller-manager, scheduler, two
+# kwok nodes), Prometheus, the demo workload and wido operator in the
+# foreground; see hack/cluster/run.sh. Ctrl-C stops it all.
+run: build prometheus
+	hack/cluster/run.sh
+
+# The planner alone, offline, on the golden scenario.
+plan: build
 	$(BIN)/wido plan -f deploy/samples/scenario-golden.yaml
 
 test: vet fmt-check unit fuzz

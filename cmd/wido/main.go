@@ -31,6 +31,7 @@ Usage:
   wido plan -f SCENARIO [-o text|json]   plan offline: what would wido do?
   wido plugin validate PATH.wasm         check an actuator module, print its info
   wido operator --prometheus-url URL     run the operator against the current cluster
+  wido demo-app                          serve the metrics of make run's simulated service
   wido version                           print the version
 
 Run "wido COMMAND -h" for a command's flags.
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "plan":
 		return runPlan(ctx, args[1:], stdin, stdout, stderr)
+	case "demo-app":
+		return runDemoApp(ctx, args[1:], stderr)
 	case "operator":
 		return runOperator(ctx, args[1:], stderr)
 	case "plugin":

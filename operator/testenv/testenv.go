@@ -57,6 +57,9 @@ func Start(t testing.TB) *Env {
 	}
 	cfg, err := env.Start()
 	if err != nil {
+		// Start may fail after the processes are up (e.g. a CRD the API
+		// server refuses): stop them, or they outlive the test.
+		_ = env.Stop()
 		t.Fatalf("testenv: starting etcd and kube-apiserver: %v", err)
 	}
 	t.Cleanup(func() {

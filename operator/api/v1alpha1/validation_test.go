@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -125,7 +126,12 @@ func TestEffectiveMode(t *testing.T) {
 func TestSamplesAreValid(t *testing.T) {
 	env := testenv.Start(t)
 	ctx := context.Background()
-	for _, file := range []string{"kpiprofiles.yaml", "intent.yaml"} {
+	// Each sample set in its own namespace: demo.yaml reuses names.
+	for n, file := range []string{"kpiprofiles.yaml", "intent.yaml", "demo.yaml"} {
+		ns := "samples-" + string(rune('a'+n))
+		if err := env.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+			t.Fatal(err)
+		}
 		data, err := os.ReadFile(filepath.Join("..", "..", "..", "deploy", "samples", file))
 		if err != nil {
 			t.Fatal(err)
@@ -135,9 +141,9 @@ func TestSamplesAreValid(t *testing.T) {
 			if err := yaml.Unmarshal([]byte(doc), &obj.Object); err != nil {
 				t.Fatalf("%s #%d: %v", file, i, err)
 			}
-			obj.SetNamespace("default")
+			obj.SetNamespace(ns)
 			if err := env.Client.Create(ctx, &obj); err != nil {
-				t.Errorf("%s #%d (%s): %v", file, i, obj.GetName(), err)
+				t.Errorf("%s #%d (%s %s): %v", file, i, obj.GetKind(), obj.GetName(), err)
 			}
 		}
 	}

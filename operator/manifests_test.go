@@ -45,6 +45,16 @@ func TestKustomizeApply(t *testing.T) {
 			t.Errorf("kubectl apply output lacks %s:\n%s", want, out)
 		}
 	}
+	// kubectl explain reads the CRDs' field docs.
+	explain, err := exec.Command(kubectl, "--kubeconfig", kubeconfig, "explain", "intent.spec").CombinedOutput()
+	if err != nil {
+		t.Fatalf("kubectl explain intent.spec: %v\n%s", err, explain)
+	}
+	for _, want := range []string{"TargetRef is the workload the objectives are about", "Objectives are the service level objectives", "Mode is Enforce", "Cooldown is the least time between two actions"} {
+		if !strings.Contains(strings.Join(strings.Fields(string(explain)), " "), want) {
+			t.Errorf("kubectl explain intent.spec lacks %q:\n%s", want, explain)
+		}
+	}
 	ctx := context.Background()
 	var d appsv1.Deployment
 	if err := env.Client.Get(ctx, types.NamespacedName{Namespace: "wido-system", Name: "wido-operator"}, &d); err != nil {

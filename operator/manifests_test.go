@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -45,10 +46,18 @@ func TestKustomizeApply(t *testing.T) {
 			t.Errorf("kubectl apply output lacks %s:\n%s", want, out)
 		}
 	}
-	// kubectl explain reads the CRDs' field docs.
-	explain, err := exec.Command(kubectl, "--kubeconfig", kubeconfig, "explain", "intent.spec").CombinedOutput()
-	if err != nil {
-		t.Fatalf("kubectl explain intent.spec: %v\n%s", err, explain)
+	// kubectl explain reads the CRDs' field docs, once the API server has
+	// published the new CRD's OpenAPI schema (asynchronously).
+	var explain []byte
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		explain, err = exec.Command(kubectl, "--kubeconfig", kubeconfig, "explain", "intent.spec").CombinedOutput()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("kubectl explain intent.spec: %v\n%s", err, explain)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 	for _, want := range []string{"TargetRef is the workload the objectives are about", "Objectives are the service level objectives", "Mode is Enforce", "Cooldown is the least time between two actions"} {
 		if !strings.Contains(strings.Join(strings.Fields(string(explain)), " "), want) {

@@ -190,20 +190,10 @@ func (e *extismEngine) discard(inst *extismInstance) {
 }
 
 func (e *extismEngine) call(ctx context.Context, c Call, req []byte) ([]byte, bool, error) {
-	inst, err := e.pool.get(ctx)
-	if err != nil {
-		return nil, false, &CallError{Module: e.name, Call: c, Err: err}
-	}
-	resp, discard, err := inst.call(ctx, e.h.cfg, c, req)
-	e.pool.put(inst, discard)
-	if discard {
-		e.h.cfg.logger.Warn("instance discarded", "module", e.name, "call", c.String(), "error", err)
-	}
-	if err != nil {
-		return nil, discard, &CallError{Module: e.name, Call: c, Discarded: discard, Output: inst.out.String(), Err: err}
-	}
-	return resp, false, nil
+	return serve(ctx, e.pool, e.h, e.name, c, req)
 }
+
+func (inst *extismInstance) output() string { return inst.out.String() }
 
 // close closes every instance and the compiled plugin (and its runtime). No
 // call is in flight.

@@ -91,3 +91,32 @@ func (p *pool[T]) close() {
 		}
 	}
 }
+
+// guestInstance is what a pool lends: one instance of a module's code.
+type guestInstance[T any] interface {
+	*T
+	// call runs one export; discard says the instance must not be reused.
+	call(ctx context.Context, cfg Config, c Call, req []byte) (resp []byte, discard bool, err error)
+	// output is the end of what the instance wrote to stdout and stderr.
+	output() string
+}
+
+// serve runs one call on an instance of the pool: it takes a free
+// instance, calls it, gives it back (discarding it when the call says so,
+// with a warning), and wraps a failure in a *CallError.
+func serve[T any, I guestInstance[T]](ctx context.Context, p *pool[T], h *host, module string, c Call, req []byte) ([]byte, bool, error) {
+	t, err := p.get(ctx)
+	if err != nil {
+		return nil, false, &CallError{Module: module, Call: c, Err: err}
+	}
+	inst := I(t)
+	resp, discard, err := inst.call(ctx, h.cfg, c, req)
+	p.put(t, discard)
+	if discard {
+		h.cfg.logger.Warn("instance discarded", "module", module, "call", c.String(), "error", err)
+	}
+	if err != nil {
+		return nil, discard, &CallError{Module: module, Call: c, Discarded: discard, Output: inst.output(), Err: err}
+	}
+	return resp, false, nil
+}

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -28,14 +26,6 @@ import (
 	"github.com/wido-dev/wido/operator/testenv"
 )
 
-const goldenModels = `scaleOut:
-  p99:
-    popt: [0.306355135, 0.193240314, 53.0816499, 0.0147372746]
-    throughputScale: [0.002143905536223758, 0.9993568283391329]
-    throughputRange: [0.3, 6064]
-    replicaRange: [1, 12]
-`
-
 // TestOperator runs `wido operator` (manager, leader election, both
 // controllers, the shipped actuators as Wasm modules) against a real
 // kube-apiserver and Prometheus: an Intent whose latency is above target
@@ -50,10 +40,7 @@ func TestOperator(t *testing.T) {
 	u, _ := url.Parse(metrics.URL)
 	prom := promtest.Start(t, u.Host)
 	prom.WaitForSeries(t, "app_p99_seconds")
-	modelsFile := filepath.Join(t.TempDir(), "models.yaml")
-	if err := os.WriteFile(modelsFile, []byte(goldenModels), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	modelsFile := "../../deploy/samples/models.yaml" // the golden case's scale-out model
 
 	ctx := context.Background()
 	c := env.Client

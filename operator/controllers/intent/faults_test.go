@@ -19,7 +19,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	"github.com/wido-dev/wido/abi/actuator"
 	"github.com/wido-dev/wido/operator/actuation"
 	widov1 "github.com/wido-dev/wido/operator/api/v1alpha1"
 	"github.com/wido-dev/wido/operator/testenv"
@@ -36,20 +35,7 @@ func TestFaults(t *testing.T) {
 		must(t, env.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}))
 	}
 	deployment := func(namespace string) {
-		must(t, env.Client.Create(ctx, &appsv1.Deployment{
-			ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: namespace},
-			Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](2),
-				Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
-				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}},
-					Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "app"}}}}},
-		}))
-		for _, p := range []string{"web-a", "web-b"} {
-			pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: p, Namespace: namespace, Labels: map[string]string{"app": "web"}},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "app"}}}}
-			must(t, env.Client.Create(ctx, pod))
-			pod.Status = corev1.PodStatus{Phase: corev1.PodRunning, StartTime: &metav1.Time{Time: time.Now().Add(-time.Hour)}}
-			must(t, env.Client.Status().Update(ctx, pod))
-		}
+		must(t, createWorkload(ctx, env.Client, namespace, "web", "web-a", "web-b"))
 	}
 	profile := func(namespace string) {
 		must(t, env.Client.Create(ctx, &widov1.KPIProfile{ObjectMeta: metav1.ObjectMeta{Name: "p99latency", Namespace: namespace},
@@ -76,12 +62,10 @@ func TestFaults(t *testing.T) {
 		Client:    env.Client,
 		Measurer:  fakeMeasurer{"lat": 0.04, "rps": 4800},
 		Actuators: []planner.Actuator{planner.Native(out)},
-		Models: map[string]actuator.Models{"scaleOut": {"p99": {
-			"popt": {0.306355135, 0.193240314, 53.0816499, 0.0147372746}, "throughputScale": {0.002143905536223758, 0.9993568283391329},
-			"throughputRange": {0.3, 6064}, "replicaRange": {1, 12}}}},
-		Executor: &actuation.Executor{Client: env.Client, Clock: clock, Recorder: recorder},
-		Recorder: recorder,
-		Clock:    clock,
+		Models:    goldenModels(),
+		Executor:  &actuation.Executor{Client: env.Client, Clock: clock, Recorder: recorder},
+		Recorder:  recorder,
+		Clock:     clock,
 	}
 
 	tests := []struct {
@@ -186,13 +170,7 @@ func TestFaults(t *testing.T) {
 func TestIntentDeletedWhileActing(t *testing.T) {
 	env := testenv.Start(t)
 	ctx := context.Background()
-	must(t, env.Client.Create(ctx, &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"},
-		Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](2),
-			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
-			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "app"}}}}},
-	}))
+	must(t, createWorkload(ctx, env.Client, "default", "web"))
 	for _, p := range []*widov1.KPIProfile{
 		{ObjectMeta: metav1.ObjectMeta{Name: "p99latency", Namespace: "default"}, Spec: widov1.KPIProfileSpec{Type: widov1.Latency, Query: "lat"}},
 		{ObjectMeta: metav1.ObjectMeta{Name: "throughput", Namespace: "default"}, Spec: widov1.KPIProfileSpec{Type: widov1.Throughput, Query: "rps"}},
@@ -220,10 +198,8 @@ func TestIntentDeletedWhileActing(t *testing.T) {
 		Client:    c,
 		Measurer:  fakeMeasurer{"lat": 0.04, "rps": 4800},
 		Actuators: []planner.Actuator{planner.Native(out)},
-		Models: map[string]actuator.Models{"scaleOut": {"p99": {
-			"popt": {0.306355135, 0.193240314, 53.0816499, 0.0147372746}, "throughputScale": {0.002143905536223758, 0.9993568283391329},
-			"throughputRange": {0.3, 6064}, "replicaRange": {1, 12}}}},
-		Executor: &actuation.Executor{Client: c},
+		Models:    goldenModels(),
+		Executor:  &actuation.Executor{Client: c},
 	}
 	key := reconcile.Request{NamespacedName: types.NamespacedName{Namespace: "default", Name: "i"}}
 	if _, err := r.Reconcile(ctx, key); err != nil {

@@ -24,7 +24,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/wido-dev/wido/abi/actuator"
 	"github.com/wido-dev/wido/operator/actuation"
 	widov1 "github.com/wido-dev/wido/operator/api/v1alpha1"
 	"github.com/wido-dev/wido/operator/promtest"
@@ -58,30 +57,8 @@ func TestEndToEnd(t *testing.T) {
 	prom := promtest.Start(t, u.Host)
 	prom.WaitForSeries(t, "app_p99_seconds")
 
-	// The workload: a Deployment with two running pods (envtest runs no
-	// controllers, so the test plays the ReplicaSet controller).
-	dep := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "frontend", Namespace: "default"},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To[int32](2),
-			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "frontend"}},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "frontend"}},
-				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "app"}}},
-			},
-		},
-	}
-	must(t, env.Client.Create(ctx, dep))
-	addPods := func(names ...string) {
-		for _, n := range names {
-			p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: n, Namespace: "default", Labels: map[string]string{"app": "frontend"}},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "app"}}}}
-			must(t, env.Client.Create(ctx, p))
-			p.Status = corev1.PodStatus{Phase: corev1.PodRunning, StartTime: &metav1.Time{Time: time.Now().Add(-time.Hour)}}
-			must(t, env.Client.Status().Update(ctx, p))
-		}
-	}
-	addPods("frontend-a", "frontend-b")
+	// The workload: a Deployment with two running pods.
+	must(t, createWorkload(ctx, env.Client, "default", "frontend", "frontend-a", "frontend-b"))
 
 	for _, p := range []*widov1.KPIProfile{
 		{ObjectMeta: metav1.ObjectMeta{Name: "p99latency", Namespace: "default"}, Spec: widov1.KPIProfileSpec{Type: widov1.Latency, Query: `app_p99_seconds{deployment="{{.Name}}"}`}},
@@ -117,15 +94,10 @@ func TestEndToEnd(t *testing.T) {
 		Client:    env.Client,
 		Measurer:  telemetry.NewPrometheus(prom.URL, 2*time.Second, time.Minute),
 		Actuators: []planner.Actuator{planner.Native(out), planner.Native(rm)},
-		Models: map[string]actuator.Models{"scaleOut": {"p99": {
-			"popt":            {0.306355135, 0.193240314, 53.0816499, 0.0147372746},
-			"throughputScale": {0.002143905536223758, 0.9993568283391329},
-			"throughputRange": {0.3, 6064},
-			"replicaRange":    {1, 12},
-		}}},
-		Executor: &actuation.Executor{Client: env.Client, Clock: clock, Recorder: recorder},
-		Recorder: recorder,
-		Clock:    clock,
+		Models:    goldenModels(),
+		Executor:  &actuation.Executor{Client: env.Client, Clock: clock, Recorder: recorder},
+		Recorder:  recorder,
+		Clock:     clock,
 	}
 	reconcileOnce := func() *widov1.Intent {
 		t.Helper()
@@ -168,7 +140,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	// The ReplicaSet controller would now start two pods.
-	addPods("frontend-c", "frontend-d")
+	must(t, addRunningPods(ctx, env.Client, "default", "frontend", "frontend-c", "frontend-d"))
 	clock.SetTime(clock.Now().Add(2 * time.Minute)) // past the cooldown
 
 	t.Run("metrics gone: held, no capacity removed", func(t *testing.T) {
